@@ -1,0 +1,147 @@
+// Package sqlite implements the enrichd services on an embedded SQLite file.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	_ "github.com/mattn/go-sqlite3" // NOTE: cgo driver: fastest point look-ups and bulk inserts here (docs/DECISIONS.md)
+)
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// DB is an open SQLite store.
+type DB struct {
+	db  *sql.DB
+	DSN string // file path, or ":memory:"
+}
+
+// NewDB returns a DB for the SQLite file at dsn; call Open before use.
+func NewDB(dsn string) *DB { return &DB{DSN: dsn} }
+
+// Open opens the file and, unless noMigrate, applies pending migrations.
+func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {
+	if db.DSN == "" {
+		return fmt.Errorf("dsn required")
+	}
+	dsn := db.DSN
+	// NOTE: an in-memory database is private to its connection, so tests using
+	// ":memory:" get one connection; a file gets WAL and a pool.
+	memory := dsn == ":memory:"
+	if memory {
+		dsn = "file::memory:"
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	dsn += sep + "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
+	if db.db, err = sql.Open("sqlite3", dsn); err != nil {
+		return err
+	}
+	if memory {
+		db.db.SetMaxOpenConns(1)
+	}
+	if err := db.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("open sqlite %s: %w", db.DSN, err)
+	}
+	if noMigrate {
+		current, err := db.SchemaCurrent(ctx)
+		if err != nil {
+			return err
+		} else if !current {
+			return fmt.Errorf("schema of %s is not current: run `enrichd migrate`", db.DSN)
+		}
+		return nil
+	}
+	return db.Migrate(ctx)
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	if db.db == nil {
+		return nil
+	}
+	return db.db.Close()
+}
+
+// SQL returns the underlying handle, for the services of this package and tests.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Ping reports whether the store answers.
+func (db *DB) Ping(ctx context.Context) error { return db.db.PingContext(ctx) }
+
+func migrationNames() ([]string, error) {
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Migrate applies each embedded migration not yet recorded, in name order, one
+// transaction each.
+func (db *DB) Migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY)`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	names, err := migrationNames()
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	} else if n != 0 {
+		return nil
+	}
+	buf, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(buf)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// SchemaCurrent reports whether every embedded migration has been applied.
+func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
+	names, err := migrationNames()
+	if err != nil {
+		return false, err
+	}
+	var n int
+	err = db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&n)
+	if err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			return false, nil
+		}
+		return false, err
+	}
+	return n >= len(names), nil
+}
