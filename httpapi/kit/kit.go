@@ -185,3 +185,12 @@ func (k *Kit) logError(r *http.Request, err error) {
 
 // LogError logs err when it is internal. Dialects call it before writing an error.
 func (k *Kit) LogError(r *http.Request, err error) { k.logError(r, err) }
+
+// Services is what an API surface is built from; httpapi passes the same one to every dialect.
+type Services struct {
+	People    enrichd.PersonService
+	Companies enrichd.CompanyService
+	Matcher   enrichd.Matcher
+	Kit       *Kit
+	Logger    *slog.Logger
+}
