@@ -121,10 +121,10 @@ const (
 
 // Contact is how to reach a person.
 type Contact struct {
-	BusinessEmails []Email   `json:"business_emails,omitempty"`
-	PersonalEmails []Email   `json:"personal_emails,omitempty"`
-	Phones         []Phone   `json:"phones,omitempty"`
-	Websites       []string  `json:"websites,omitempty"`
+	BusinessEmails []Email  `json:"business_emails,omitempty"`
+	PersonalEmails []Email  `json:"personal_emails,omitempty"`
+	Phones         []Phone  `json:"phones,omitempty"`
+	Websites       []string `json:"websites,omitempty"`
 }
 
 // Email is one address with how much we trust it.
