@@ -13,7 +13,12 @@ import (
 
 // routes lists the entire HTTP surface. Each vendor dialect owns its paths
 // under the vendor's own layout, so that a client switches by base URL only.
-func routes(mux *http.ServeMux, s *kit.Services) {
+// The operational endpoints (/healthz, /readyz, /metrics, /) are in server.go.
+//
+// NOTE: mount handlers directly, never through http.StripPrefix: the
+// middleware labels metrics with the innermost matched pattern, which muxes
+// record on the request they were given.
+func routes(mux *http.ServeMux, s *kit.Services, cfg Config) {
 	native := native.NewHandler(s)
 	mux.Handle("/v1/", native)
 
