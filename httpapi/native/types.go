@@ -113,9 +113,9 @@ type personResponse struct {
 // batchResponse answers a batch: results in input order, each a
 // *personResult or an *itemError.
 type batchResponse struct {
-	RequestID string `json:"request_id,omitempty"`
-	Results   []any  `json:"results"`
-	Credits   credits        `json:"credits"`
+	RequestID string  `json:"request_id,omitempty"`
+	Results   []any   `json:"results"`
+	Credits   credits `json:"credits"`
 }
 
 // companyResponse answers POST /v1/company/enrich.
