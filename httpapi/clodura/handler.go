@@ -1,14 +1,369 @@
-// Package clodura serves the clodura API dialect.
+// Package clodura serves Clodura's Enrich Contacts API
+// (POST /api/v1/cleanup/enrich) over enrichd's store, so that a Clodura client
+// switches to enrichd by changing only its base URL and key. See README.md for
+// what is supported and where enrichd knowingly differs.
 package clodura
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
+	"sync"
 
+	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/httpapi/kit"
 )
 
-// NewHandler returns the clodura API: a mux over its own routes, each protected by s.Kit.
+// Route and metering names.
+const (
+	// EnrichPath is Clodura's Enrich Contacts endpoint.
+	EnrichPath = "/api/v1/cleanup/enrich"
+	// EnrichEndpoint names the endpoint in plans (DeniedEndpoints "clodura:cleanup/enrich") and the ledger.
+	EnrichEndpoint = "cleanup/enrich"
+	// MaxBodyBytes bounds a request body; one contact is a few hundred bytes.
+	MaxBodyBytes = 64 << 10
+	// MinConfidence is the calibrated probability below which a candidate is
+	// not charged as a match: below one half it is more likely someone else.
+	MinConfidence = 0.5
+)
+
+// Price book items (kit.DefaultPrices "clodura:<item>") and ledger outcomes.
+const (
+	itemPerson       = "person"
+	itemOrganisation = "organisation"
+	itemNone         = "none"
+)
+
+// handler serves the Clodura dialect.
+type handler struct {
+	s *kit.Services
+}
+
+// NewHandler returns the Clodura API: a mux over its own routes, each protected by s.Kit.
 func NewHandler(s *kit.Services) http.Handler {
+	h := &handler{s: s}
+	d := kit.Dialect{API: enrichd.APIClodura, Secret: secret, WriteError: writeError}
 	mux := http.NewServeMux()
+	mux.Handle(EnrichPath, onlyPOST(s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, &enrichd.Error{Code: codeNoRoute, Message: "Cannot " + r.Method + " " + r.URL.Path})
+	})
 	return mux
+}
+
+// secret reads Clodura's X-API-KEY header.
+func secret(r *http.Request) (string, error) {
+	k := strings.TrimSpace(r.Header.Get("X-API-KEY"))
+	if k == "" {
+		return "", errMissingKey
+	}
+	return k, nil
+}
+
+// onlyPOST answers other methods with a 405 in Clodura's envelope, before
+// authentication, as a router does.
+func onlyPOST(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			writeError(w, r, &enrichd.Error{Code: codeMethodNotAllow, Message: "Method " + r.Method + " is not allowed; use POST."})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// handleEnrich serves POST /api/v1/cleanup/enrich.
+//
+// Clodura's field docs:
+//   - linkedinUrl: the person's LinkedIn profile URL; the highest-confidence identifier.
+//   - email: the person's email; medium confidence, especially with firstName and lastName.
+//   - firstName, lastName: use together with at least one company identifier.
+//   - organisationName: the employer's name, with firstName and lastName; the lowest confidence.
+//   - orgLinkedinUrl: the employer's LinkedIn URL, with firstName and lastName; medium confidence.
+//
+// Credits: 2 for a full person, 1 when only the organisation resolves, 0 (and
+// 404 "No match found") when nothing does.
+func (h *handler) handleEnrich(w http.ResponseWriter, r *http.Request) {
+	req, err := decodeRequest(r.Body)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	m, err := h.s.Matcher.MatchPerson(r.Context(), req.matchRequest())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+
+	var resp enrichResponse
+	item := itemNone
+	if c := m.Best(); c != nil && c.Confidence >= MinConfidence && c.Person != nil {
+		item = itemPerson
+		org, err := h.organisationOf(r, c.Person, m.Company)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		fillPerson(&resp, c.Person)
+		resp.Organisation = org
+	} else if m.Company != nil {
+		item = itemOrganisation
+		resp.Organisation = organisationFrom(m.Company)
+	}
+
+	credits := h.s.Kit.Price(r, enrichd.APIClodura, item)
+	remaining, err := h.s.Kit.Charge(r, enrichd.APIClodura, EnrichEndpoint, item, credits)
+	if err != nil {
+		if enrichd.ErrorCode(err) == enrichd.EPAYMENT {
+			writeError(w, r, errNoPayment)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.s.Kit.ObserveMatch(enrichd.APIClodura, EnrichEndpoint, item)
+	if item == itemNone {
+		writeError(w, r, errNoMatch)
+		return
+	}
+	resp.CreditUsage = creditUsage{CreditsConsumed: credits, RemainingCredits: remaining}
+	writeJSON(w, http.StatusOK, &resp)
+}
+
+// fail logs err if it is internal and writes it.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	h.s.Kit.LogError(r, err)
+	writeError(w, r, err)
+}
+
+// decodeRequest reads and validates a request body. Syntax and type errors
+// and invalid combinations are Clodura's 422; a body with no identifier at
+// all is a 400.
+func decodeRequest(body io.Reader) (*enrichRequest, error) {
+	data, err := io.ReadAll(io.LimitReader(body, MaxBodyBytes+1))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe) || len(data) > MaxBodyBytes:
+		return nil, enrichd.Errorf(enrichd.EINVALID, "Request body too large: at most %d bytes.", MaxBodyBytes)
+	case err != nil:
+		return nil, enrichd.Errorf(enrichd.EINVALID, "Could not read the request body.")
+	}
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 {
+		return nil, &enrichd.Error{Code: codeUnprocessable, Message: "Malformed JSON: the request body is empty."}
+	}
+	var req enrichRequest
+	if err := json.Unmarshal(data, &req); err != nil {
+		return nil, jsonError(err)
+	}
+	req.trim()
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	return &req, nil
+}
+
+// jsonError turns a decoding error into a client-safe 422.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		if te.Field == "" {
+			return &enrichd.Error{Code: codeUnprocessable, Message: "Malformed JSON: the body must be a JSON object."}
+		}
+		return &enrichd.Error{Code: codeUnprocessable, Message: "Malformed JSON: " + te.Field + " must be a string.",
+			Fields: map[string]string{te.Field: "must be a string"}}
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return &enrichd.Error{Code: codeUnprocessable, Message: "Malformed JSON at byte " + strconv.FormatInt(se.Offset, 10) + "."}
+	}
+	return &enrichd.Error{Code: codeUnprocessable, Message: "Malformed JSON."}
+}
+
+func (q *enrichRequest) trim() {
+	q.LinkedInURL = strings.TrimSpace(q.LinkedInURL)
+	q.Email = strings.TrimSpace(q.Email)
+	q.FirstName = strings.TrimSpace(q.FirstName)
+	q.LastName = strings.TrimSpace(q.LastName)
+	q.OrganisationName = strings.TrimSpace(q.OrganisationName)
+	q.OrgLinkedInURL = strings.TrimSpace(q.OrgLinkedInURL)
+}
+
+// validate applies the doc's input combinations: linkedinUrl, or email, or
+// firstName + lastName with organisationName or orgLinkedinUrl.
+func (q *enrichRequest) validate() error {
+	if q.LinkedInURL == "" && q.Email == "" && q.FirstName == "" && q.LastName == "" &&
+		q.OrganisationName == "" && q.OrgLinkedInURL == "" {
+		return enrichd.Errorf(enrichd.EINVALID, "Bad request: at least one identifier must be provided "+
+			"(linkedinUrl, email, or firstName and lastName with organisationName or orgLinkedinUrl).")
+	}
+	if q.LinkedInURL != "" || q.Email != "" {
+		return nil
+	}
+	fields := map[string]string{}
+	if q.FirstName == "" {
+		fields["firstName"] = "required with lastName and a company identifier"
+	}
+	if q.LastName == "" {
+		fields["lastName"] = "required with firstName and a company identifier"
+	}
+	if q.OrganisationName == "" && q.OrgLinkedInURL == "" {
+		fields["organisationName"] = "organisationName or orgLinkedinUrl is required with firstName and lastName"
+	}
+	if len(fields) > 0 {
+		return &enrichd.Error{Code: codeUnprocessable, Fields: fields, Message: "Invalid parameter combination: " +
+			"without linkedinUrl or email, provide firstName, lastName and organisationName or orgLinkedinUrl."}
+	}
+	return nil
+}
+
+// matchRequest converts the request for the engine.
+func (q *enrichRequest) matchRequest() enrichd.MatchRequest {
+	return enrichd.MatchRequest{
+		LinkedInURL:        q.LinkedInURL,
+		Email:              q.Email,
+		FirstName:          q.FirstName,
+		LastName:           q.LastName,
+		CompanyName:        q.OrganisationName,
+		CompanyLinkedInURL: q.OrgLinkedInURL,
+		TopK:               1,
+		MinConfidence:      MinConfidence,
+	}
+}
+
+// organisationOf returns the organisation block of a matched person: their
+// current employer's record when stored, else what the employment row says,
+// else the company the request named.
+func (h *handler) organisationOf(r *http.Request, p *enrichd.Person, requested *enrichd.Company) (*organisation, error) {
+	job := p.CurrentJob()
+	if job == nil {
+		if requested != nil {
+			return organisationFrom(requested), nil
+		}
+		return nil, nil
+	}
+	if job.CompanyID != "" {
+		if requested != nil && requested.ID == job.CompanyID {
+			return organisationFrom(requested), nil
+		}
+		c, err := h.s.Companies.FindCompanyByID(r.Context(), job.CompanyID)
+		if err == nil {
+			return organisationFrom(c), nil
+		} else if enrichd.ErrorCode(err) != enrichd.ENOTFOUND {
+			return nil, err
+		}
+	}
+	if job.CompanyName == "" && job.CompanyDomain == "" && job.CompanyLinkedInURL == "" {
+		return nil, nil
+	}
+	return &organisation{
+		OrganisationID:   job.CompanyID,
+		OrganisationName: job.CompanyName,
+		Domain:           job.CompanyDomain,
+		OrgLinkedInURL:   job.CompanyLinkedInURL,
+	}, nil
+}
+
+// fillPerson copies the person fields of p into resp.
+func fillPerson(resp *enrichResponse, p *enrichd.Person) {
+	resp.PersonID = p.ID
+	resp.FirstName, resp.LastName = p.FirstName, p.LastName
+	if resp.FirstName == "" && resp.LastName == "" && p.FullName != "" {
+		resp.FirstName, resp.LastName = splitName(p.FullName)
+	}
+	resp.LinkedInURL = p.Social.LinkedInURL
+	job := p.CurrentJob()
+	resp.PersonTitle = p.Title
+	if resp.PersonTitle == "" && job != nil {
+		resp.PersonTitle = job.Title
+	}
+	functional := functionalAreas(p, job)
+	resp.Functional = &functional
+	seniority := []string{}
+	if s := senioritySignal(p, job); s != "" {
+		seniority = append(seniority, s)
+	}
+	resp.Seniority = &seniority
+	resp.PersonCity = p.Location.City
+	resp.PersonState = p.Location.State
+	resp.PersonCountry = p.Location.Country
+	if resp.PersonCountry == "" {
+		resp.PersonCountry = p.Location.CountryCode
+	}
+}
+
+// organisationFrom converts a company record.
+func organisationFrom(c *enrichd.Company) *organisation {
+	if c == nil {
+		return nil
+	}
+	o := &organisation{
+		OrganisationID:           c.ID,
+		OrganisationName:         c.Name,
+		Domain:                   c.Domain,
+		OrgLinkedInURL:           c.LinkedInURL,
+		Industry:                 c.Industry,
+		OrganisationEmployeeSize: employeeSize(c.EmployeeRange),
+		BoardlineNumbers:         c.Phone,
+		FoundedYear:              c.FoundedYear,
+		Revenue:                  c.RevenueRange,
+		OrganisationCity:         c.HQ.City,
+		OrganisationState:        c.HQ.State,
+		OrganisationCountry:      c.HQ.Country,
+	}
+	if o.OrganisationCountry == "" {
+		o.OrganisationCountry = c.HQ.CountryCode
+	}
+	return o
+}
+
+// employeeSize writes a range the way Clodura does: "51-200" → "51 - 200".
+func employeeSize(r string) string {
+	if lo, hi, ok := strings.Cut(r, "-"); ok && !strings.Contains(r, " - ") {
+		return strings.TrimSpace(lo) + " - " + strings.TrimSpace(hi)
+	}
+	return r
+}
+
+// splitName splits a full name at its last space.
+func splitName(full string) (first, last string) {
+	full = strings.TrimSpace(full)
+	if i := strings.LastIndexByte(full, ' '); i > 0 {
+		return strings.TrimSpace(full[:i]), full[i+1:]
+	}
+	return full, ""
+}
+
+// bufPool recycles response buffers: encoding into a buffer first lets the
+// response carry a Content-Length and keeps encoding failures out of a
+// half-written body.
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeJSON writes v as the JSON response with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 64<<10 {
+			bufPool.Put(buf)
+		}
+	}()
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		// Only a programming error (e.g. a NaN) gets here; keep the envelope.
+		buf.Reset()
+		buf.WriteString(`{"statusCode":500,"error":"Internal Server Error","message":"Internal server error"}` + "\n")
+		status = http.StatusInternalServerError
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
 }
