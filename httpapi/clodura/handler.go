@@ -285,7 +285,7 @@ func fillPerson(resp *enrichResponse, p *enrichd.Person) {
 	functional := functionalAreas(p, job)
 	resp.Functional = &functional
 	seniority := []string{}
-	if s := senioritySignal(p, job); s != "" {
+	if s := seniorityOf(p, job); s != "" {
 		seniority = append(seniority, s)
 	}
 	resp.Seniority = &seniority
