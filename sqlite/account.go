@@ -1,0 +1,434 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/enrichd/enrichd"
+)
+
+var (
+	_ enrichd.AccountService     = (*AccountService)(nil)
+	_ enrichd.IdempotencyService = (*AccountService)(nil)
+)
+
+// AccountService implements enrichd.AccountService and
+// enrichd.IdempotencyService on SQLite.
+//
+// NOTE: every balance change is one `UPDATE ... WHERE balance >= ?` plus its
+// ledger row in one IMMEDIATE transaction (the DSN sets _txlock=immediate),
+// so SQLite serialises writers and a balance can never go below zero; the
+// CHECK constraint on api_keys.balance backs this up.
+type AccountService struct {
+	db  *DB
+	now func() time.Time
+
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
+}
+
+// NewAccountService returns the account service of an opened db.
+func NewAccountService(db *DB) *AccountService {
+	return &AccountService{db: db, now: time.Now, stmts: map[string]*sql.Stmt{}}
+}
+
+// stmt returns query prepared once per service: preparing costs a few
+// microseconds per call otherwise, and authentication is on every request.
+func (s *AccountService) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.db.SQL().PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	s.stmts[query] = st
+	return st, nil
+}
+
+func acctMicros(t time.Time) int64 { return t.UnixMicro() }
+
+func acctFromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func acctNullMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+const acctKeyColumns = `id, name, prefix, secret_hash, plan, balance, created_at, expires_at, revoked_at`
+
+type acctRowScanner interface{ Scan(dest ...any) error }
+
+func acctScanKey(row acctRowScanner) (*enrichd.APIKey, []byte, error) {
+	var (
+		k                enrichd.APIKey
+		hash             []byte
+		plan             string
+		created          int64
+		expires, revoked sql.NullInt64
+	)
+	if err := row.Scan(&k.ID, &k.Name, &k.Prefix, &hash, &plan, &k.Balance, &created, &expires, &revoked); err != nil {
+		return nil, nil, err
+	}
+	if err := json.Unmarshal([]byte(plan), &k.Plan); err != nil {
+		return nil, nil, fmt.Errorf("decode plan of key %s: %w", k.ID, err)
+	}
+	k.CreatedAt = acctFromMicros(created)
+	if expires.Valid {
+		t := acctFromMicros(expires.Int64)
+		k.ExpiresAt = &t
+	}
+	if revoked.Valid {
+		t := acctFromMicros(revoked.Int64)
+		k.RevokedAt = &t
+	}
+	return &k, hash, nil
+}
+
+// CreateAPIKey creates a key and returns it with its secret, which is not
+// stored and cannot be shown again. A zero Plan means enrichd.DefaultPlan.
+// The initial credits are recorded in the ledger as a grant.
+func (s *AccountService) CreateAPIKey(ctx context.Context, name string, plan enrichd.Plan, credits int64, expiresAt *time.Time) (*enrichd.APIKey, string, error) {
+	now := s.now().UTC().Truncate(time.Microsecond)
+	k, secret, hash, err := enrichd.PrepareAPIKey(name, plan, credits, expiresAt, now)
+	if err != nil {
+		return nil, "", err
+	}
+	planJSON, err := json.Marshal(k.Plan)
+	if err != nil {
+		return nil, "", fmt.Errorf("encode plan: %w", err)
+	}
+	tx, err := s.db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return nil, "", fmt.Errorf("create api key: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO api_keys (`+acctKeyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)`,
+		k.ID, k.Name, k.Prefix, hash, string(planJSON), k.Balance, acctMicros(now), acctNullMicros(k.ExpiresAt)); err != nil {
+		return nil, "", fmt.Errorf("create api key: %w", err)
+	}
+	if credits > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, '', ?, ?, ?, ?, ?, ?, ?)`,
+			k.ID, enrichd.LedgerAPIAdmin, enrichd.LedgerEndpointGrant, enrichd.OutcomeGrant, -credits, credits, "initial credits", acctMicros(now)); err != nil {
+			return nil, "", fmt.Errorf("record initial credits: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, "", fmt.Errorf("create api key: %w", err)
+	}
+	return k, secret, nil
+}
+
+// Authenticate returns the key whose secret is secret: EUNAUTHORIZED if it
+// is unknown, revoked or expired.
+func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enrichd.APIKey, error) {
+	if !enrichd.PlausibleAPIKeySecret(secret) {
+		return nil, enrichd.ErrInvalidAPIKey()
+	}
+	want := enrichd.HashAPIKeySecret(secret)
+	st, err := s.stmt(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE secret_hash = ?`)
+	if err != nil {
+		return nil, err
+	}
+	k, got, err := acctScanKey(st.QueryRowContext(ctx, want))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, enrichd.ErrInvalidAPIKey()
+	} else if err != nil {
+		return nil, fmt.Errorf("authenticate: %w", err)
+	}
+	// NOTE: the index found the row by hash; comparing the hashes again in
+	// constant time keeps any timing difference out of the final decision.
+	if subtle.ConstantTimeCompare(got, want) != 1 {
+		return nil, enrichd.ErrInvalidAPIKey()
+	}
+	if err := enrichd.CheckKeyUsable(k, s.now()); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// Charge atomically debits c.Credits and records c; EPAYMENT, writing
+// nothing, when the balance is smaller. Returns the balance after the charge.
+func (s *AccountService) Charge(ctx context.Context, c enrichd.Charge) (int64, error) {
+	if err := enrichd.ValidateCharge(&c); err != nil {
+		return 0, err
+	}
+	now := s.now()
+	tx, err := s.db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("charge: %w", err)
+	}
+	defer tx.Rollback()
+
+	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`)
+	if err != nil {
+		return 0, err
+	}
+	var balance int64
+	err = tx.StmtContext(ctx, upd).QueryRowContext(ctx, c.Credits, c.KeyID, c.Credits).Scan(&balance)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Either no such key, or not enough credits: tell which.
+		var have int64
+		if err := tx.QueryRowContext(ctx, `SELECT balance FROM api_keys WHERE id = ?`, c.KeyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
+			return 0, enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", c.KeyID)
+		} else if err != nil {
+			return 0, fmt.Errorf("charge: %w", err)
+		}
+		return have, enrichd.ErrInsufficientCredits(c.Credits, have)
+	} else if err != nil {
+		return 0, fmt.Errorf("charge: %w", err)
+	}
+
+	ins, err := s.stmt(ctx, `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, c.KeyID, c.RequestID, c.API, c.Endpoint, c.Outcome, c.Credits, balance, c.Note, acctMicros(now)); err != nil {
+		return 0, fmt.Errorf("charge: record ledger: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("charge: %w", err)
+	}
+	return balance, nil
+}
+
+// Grant adds credits to a key (a negative amount takes them back, but never
+// below zero: EINVALID then). The ledger records it as a negative charge.
+func (s *AccountService) Grant(ctx context.Context, keyID string, credits int64, note string) (int64, error) {
+	if err := enrichd.ValidateGrant(keyID, credits); err != nil {
+		return 0, err
+	}
+	now := s.now()
+	tx, err := s.db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("grant: %w", err)
+	}
+	defer tx.Rollback()
+	var balance int64
+	err = tx.QueryRowContext(ctx, `UPDATE api_keys SET balance = balance + ? WHERE id = ? AND balance + ? >= 0 RETURNING balance`, credits, keyID, credits).Scan(&balance)
+	if errors.Is(err, sql.ErrNoRows) {
+		var have int64
+		if err := tx.QueryRowContext(ctx, `SELECT balance FROM api_keys WHERE id = ?`, keyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
+			return 0, enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", keyID)
+		} else if err != nil {
+			return 0, fmt.Errorf("grant: %w", err)
+		}
+		return have, enrichd.Errorf(enrichd.EINVALID, "Cannot take back %d credits: the balance is %d.", -credits, have)
+	} else if err != nil {
+		return 0, fmt.Errorf("grant: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, '', ?, ?, ?, ?, ?, ?, ?)`,
+		keyID, enrichd.LedgerAPIAdmin, enrichd.LedgerEndpointGrant, enrichd.OutcomeGrant, -credits, balance, note, acctMicros(now)); err != nil {
+		return 0, fmt.Errorf("grant: record ledger: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("grant: %w", err)
+	}
+	return balance, nil
+}
+
+// FindAPIKeys lists every key, oldest first.
+func (s *AccountService) FindAPIKeys(ctx context.Context) ([]*enrichd.APIKey, error) {
+	rows, err := s.db.SQL().QueryContext(ctx, `SELECT `+acctKeyColumns+` FROM api_keys ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("find api keys: %w", err)
+	}
+	defer rows.Close()
+	keys := []*enrichd.APIKey{}
+	for rows.Next() {
+		k, _, err := acctScanKey(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find api keys: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find api keys: %w", err)
+	}
+	return keys, nil
+}
+
+// FindAPIKeyByID returns the key; ENOTFOUND if there is none.
+func (s *AccountService) FindAPIKeyByID(ctx context.Context, id string) (*enrichd.APIKey, error) {
+	k, _, err := acctScanKey(s.db.SQL().QueryRowContext(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("find api key: %w", err)
+	}
+	return k, nil
+}
+
+// RevokeAPIKey revokes the key at once; revoking twice keeps the first time.
+// ENOTFOUND if there is no such key.
+func (s *AccountService) RevokeAPIKey(ctx context.Context, id string) error {
+	res, err := s.db.SQL().ExecContext(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?`, acctMicros(s.now()), id)
+	if err != nil {
+		return fmt.Errorf("revoke api key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("revoke api key: %w", err)
+	} else if n == 0 {
+		return enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", id)
+	}
+	return nil
+}
+
+// UpdatePlan replaces the key's plan; EINVALID if the plan is invalid,
+// ENOTFOUND if there is no such key.
+func (s *AccountService) UpdatePlan(ctx context.Context, id string, plan enrichd.Plan) error {
+	if err := plan.Validate(); err != nil {
+		return err
+	}
+	buf, err := json.Marshal(plan)
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	res, err := s.db.SQL().ExecContext(ctx, `UPDATE api_keys SET plan = ? WHERE id = ?`, string(buf), id)
+	if err != nil {
+		return fmt.Errorf("update plan: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("update plan: %w", err)
+	} else if n == 0 {
+		return enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", id)
+	}
+	return nil
+}
+
+// Usage returns the ledger entries of keyID (every key when "") since t, oldest first.
+func (s *AccountService) Usage(ctx context.Context, keyID string, since time.Time) ([]enrichd.Charge, error) {
+	const cols = `SELECT key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at FROM credit_ledger`
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if keyID == "" {
+		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE created_at >= ? ORDER BY id`, acctMicros(since))
+	} else {
+		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE key_id = ? AND created_at >= ? ORDER BY id`, keyID, acctMicros(since))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	defer rows.Close()
+	out := []enrichd.Charge{}
+	for rows.Next() {
+		var (
+			c  enrichd.Charge
+			at int64
+		)
+		if err := rows.Scan(&c.KeyID, &c.RequestID, &c.API, &c.Endpoint, &c.Outcome, &c.Credits, &c.BalanceAfter, &c.Note, &at); err != nil {
+			return nil, fmt.Errorf("usage: %w", err)
+		}
+		c.CreatedAt = acctFromMicros(at)
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	return out, nil
+}
+
+// ReserveIdempotencyKey implements enrichd.IdempotencyService.
+func (s *AccountService) ReserveIdempotencyKey(ctx context.Context, keyID, idemKey, fingerprint string, lease time.Duration) (*enrichd.IdempotentResponse, error) {
+	now := s.now()
+	tx, err := s.db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reserve idempotency key: %w", err)
+	}
+	defer tx.Rollback()
+	var (
+		fp      string
+		done    bool
+		status  int
+		header  string
+		body    []byte
+		created int64
+	)
+	err = tx.QueryRowContext(ctx, `SELECT fingerprint, done, status, header, body, created_at FROM idempotency_keys WHERE key_id = ? AND idem_key = ?`, keyID, idemKey).
+		Scan(&fp, &done, &status, &header, &body, &created)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key_id, idem_key, fingerprint, created_at) VALUES (?, ?, ?, ?)`, keyID, idemKey, fingerprint, acctMicros(now)); err != nil {
+			return nil, fmt.Errorf("reserve idempotency key: %w", err)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("reserve idempotency key: %w", err)
+	default:
+		rec := enrichd.IdempotencyRecord{Fingerprint: fp, Done: done, CreatedAt: acctFromMicros(created)}
+		resp, takeOver, err := rec.Decide(fingerprint, now, lease)
+		if err != nil || !takeOver {
+			if resp != nil {
+				resp.Status, resp.Body = status, body
+				if err := json.Unmarshal([]byte(header), &resp.Header); err != nil {
+					return nil, fmt.Errorf("decode stored headers: %w", err)
+				}
+			}
+			return resp, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET fingerprint = ?, done = 0, status = 0, header = '{}', body = NULL, created_at = ? WHERE key_id = ? AND idem_key = ?`,
+			fingerprint, acctMicros(now), keyID, idemKey); err != nil {
+			return nil, fmt.Errorf("reserve idempotency key: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("reserve idempotency key: %w", err)
+	}
+	return nil, nil
+}
+
+// CompleteIdempotencyKey implements enrichd.IdempotencyService.
+func (s *AccountService) CompleteIdempotencyKey(ctx context.Context, keyID, idemKey string, resp enrichd.IdempotentResponse) error {
+	header := resp.Header
+	if header == nil {
+		header = http.Header{}
+	}
+	buf, err := json.Marshal(header)
+	if err != nil {
+		return fmt.Errorf("encode headers: %w", err)
+	}
+	body := resp.Body
+	if body == nil {
+		body = []byte{}
+	}
+	res, err := s.db.SQL().ExecContext(ctx, `UPDATE idempotency_keys SET done = 1, status = ?, header = ?, body = ?, created_at = ? WHERE key_id = ? AND idem_key = ?`,
+		resp.Status, string(buf), body, acctMicros(s.now()), keyID, idemKey)
+	if err != nil {
+		return fmt.Errorf("complete idempotency key: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("complete idempotency key: %w", err)
+	} else if n == 0 {
+		return enrichd.Errorf(enrichd.ENOTFOUND, "Idempotency key %q is not reserved.", idemKey)
+	}
+	return nil
+}
+
+// ReleaseIdempotencyKey implements enrichd.IdempotencyService.
+func (s *AccountService) ReleaseIdempotencyKey(ctx context.Context, keyID, idemKey string) error {
+	if _, err := s.db.SQL().ExecContext(ctx, `DELETE FROM idempotency_keys WHERE key_id = ? AND idem_key = ? AND done = 0`, keyID, idemKey); err != nil {
+		return fmt.Errorf("release idempotency key: %w", err)
+	}
+	return nil
+}
+
+// PurgeIdempotencyKeys implements enrichd.IdempotencyService.
+func (s *AccountService) PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.SQL().ExecContext(ctx, `DELETE FROM idempotency_keys WHERE created_at < ?`, acctMicros(before))
+	if err != nil {
+		return 0, fmt.Errorf("purge idempotency keys: %w", err)
+	}
+	return res.RowsAffected()
+}

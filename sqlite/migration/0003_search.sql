@@ -1,0 +1,31 @@
+-- 0003_search: an index behind every documented search filter field (issue 5,
+-- "Crustdata"; searchql/catalog.go lists the fields).
+--
+-- NOTE: each people index ends with id, the tie-breaker of every search
+-- order, so that a sorted, keyset-paged search walks the index and stops
+-- after one page instead of sorting every match. Equality and IN use the same
+-- indexes through their first column. Multi-valued fields (skills, schools,
+-- past employers…) are served by person_terms' primary key (field, value,
+-- person_id). Substring operators ((.), (!), [.]) cannot use a b-tree on
+-- SQLite; they scan only the rows the other conditions leave.
+CREATE INDEX people_search_full_name_idx      ON people (full_name, id);
+CREATE INDEX people_search_first_name_idx     ON people (first_name, id);
+CREATE INDEX people_search_last_name_idx      ON people (last_name, id);
+CREATE INDEX people_search_title_idx          ON people (title, id);
+CREATE INDEX people_search_headline_idx       ON people (headline, id);
+CREATE INDEX people_search_seniority_idx      ON people (seniority, id);
+CREATE INDEX people_search_city_idx           ON people (city, id);
+CREATE INDEX people_search_state_idx          ON people (state, id);
+CREATE INDEX people_search_country_idx        ON people (country, id);
+CREATE INDEX people_search_country_code_idx   ON people (country_code, id);
+CREATE INDEX people_search_location_raw_idx   ON people (location_raw, id);
+CREATE INDEX people_search_company_name_idx   ON people (company_name, id);
+CREATE INDEX people_search_company_domain_idx ON people (company_domain, id);
+CREATE INDEX people_search_current_start_idx  ON people (current_start, id);
+CREATE INDEX people_search_connections_idx    ON people (connections, id);
+CREATE INDEX people_search_followers_idx      ON people (followers, id);
+CREATE INDEX people_search_updated_at_idx     ON people (updated_at_unix, id);
+-- The numeric forms of person and company ids (searchql.NumericID): the
+-- expressions must stay exactly as searchql writes them.
+CREATE INDEX people_search_numeric_id_idx         ON people (substr(id, 4), id);
+CREATE INDEX people_search_company_numeric_id_idx ON people (substr(company_id, 4), id);

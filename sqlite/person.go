@@ -1,0 +1,227 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/enrichd/enrichd"
+)
+
+var _ enrichd.PersonService = (*PersonService)(nil)
+
+// DefaultLimitPerKey caps the ids returned per key when a caller passes
+// limitPerKey <= 0: blocking keys such as a common surname at a large company
+// can index thousands of people.
+const DefaultLimitPerKey = 100
+
+// maxParams bounds the placeholders of one statement (SQLite allows 32766).
+const maxParams = 30000
+
+// PersonService reads people from SQLite.
+type PersonService struct {
+	db *DB
+}
+
+// NewPersonService returns a PersonService over db.
+func NewPersonService(db *DB) *PersonService { return &PersonService{db: db} }
+
+// FindPersonByID returns the person. Returns ENOTFOUND if there is none.
+func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd.Person, error) {
+	var doc []byte
+	err := s.db.db.QueryRowContext(ctx, `SELECT doc FROM people WHERE id = ?`, id).Scan(&doc)
+	if err == sql.ErrNoRows {
+		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Person %q not found.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("find person %s: %w", id, FormatError(err))
+	}
+	return decodePerson(doc)
+}
+
+// FindPeopleByIDs returns the people that exist among ids, in the order of ids.
+func (s *PersonService) FindPeopleByIDs(ctx context.Context, ids []string) ([]*enrichd.Person, error) {
+	docs, err := findDocs(ctx, s.db.db, "people", ids)
+	if err != nil {
+		return nil, fmt.Errorf("find people: %w", err)
+	}
+	out := make([]*enrichd.Person, 0, len(docs))
+	for _, id := range ids {
+		if doc, ok := docs[id]; ok {
+			p, err := decodePerson(doc)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// FindPersonIDsByKeys returns, for each key that indexes at least one person,
+// the ids of the people under it, at most limitPerKey each (DefaultLimitPerKey
+// when limitPerKey <= 0), in id order.
+func (s *PersonService) FindPersonIDsByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]string, error) {
+	return findIDsByKeys(ctx, s.db.db, `SELECT person_id FROM person_keys WHERE key = ? ORDER BY person_id LIMIT ?`, keys, limitPerKey)
+}
+
+// CountKeys returns how many people each key indexes; keys with none are absent.
+func (s *PersonService) CountKeys(ctx context.Context, keys []string) (map[string]int, error) {
+	return countKeys(ctx, s.db.db, `SELECT COUNT(*) FROM person_keys WHERE key = ?`, keys)
+}
+
+// CountPeople returns the number of people in the store, from a counter kept
+// by ingest (counting rows would scan the table).
+func (s *PersonService) CountPeople(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.db.QueryRowContext(ctx, `SELECT n FROM counters WHERE name = 'people'`).Scan(&n)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	} else if err != nil {
+		return 0, fmt.Errorf("count people: %w", FormatError(err))
+	}
+	return n, nil
+}
+
+func decodePerson(doc []byte) (*enrichd.Person, error) {
+	var p enrichd.Person
+	if err := json.Unmarshal(doc, &p); err != nil {
+		return nil, fmt.Errorf("decode person: %w", err)
+	}
+	return &p, nil
+}
+
+func decodeCompany(doc []byte) (*enrichd.Company, error) {
+	var c enrichd.Company
+	if err := json.Unmarshal(doc, &c); err != nil {
+		return nil, fmt.Errorf("decode company: %w", err)
+	}
+	return &c, nil
+}
+
+// queryer is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// placeholders returns "?,?,…" with n marks.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?,", n-1) + "?"
+}
+
+// findDocs returns the doc of each id of ids present in table (people or
+// companies), in chunks of one IN query each.
+func findDocs(ctx context.Context, q queryer, table string, ids []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), maxParams)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := q.QueryContext(ctx, `SELECT id, doc FROM `+table+` WHERE id IN (`+placeholders(n)+`)`, args...)
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		for rows.Next() {
+			var id string
+			var doc []byte
+			if err := rows.Scan(&id, &doc); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = doc
+		}
+		if err := rows.Close(); err != nil {
+			return nil, FormatError(err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, FormatError(err)
+		}
+	}
+	return out, nil
+}
+
+// findIDsByKeys runs the per-key query (key, limit) for each distinct key on
+// one connection with one prepared statement.
+func findIDsByKeys(ctx context.Context, db *sql.DB, query string, keys []string, limit int) (map[string][]string, error) {
+	if limit <= 0 {
+		limit = DefaultLimitPerKey
+	}
+	out := make(map[string][]string)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer conn.Close()
+	stmt, err := conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer stmt.Close()
+	for _, key := range keys {
+		if _, done := out[key]; done {
+			continue
+		}
+		rows, err := stmt.QueryContext(ctx, key, limit)
+		if err != nil {
+			return nil, fmt.Errorf("find ids by key: %w", FormatError(err))
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, FormatError(err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, FormatError(err)
+		}
+		if len(ids) > 0 {
+			out[key] = ids
+		}
+	}
+	return out, nil
+}
+
+func countKeys(ctx context.Context, db *sql.DB, query string, keys []string) (map[string]int, error) {
+	out := make(map[string]int)
+	if len(keys) == 0 {
+		return out, nil
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer conn.Close()
+	stmt, err := conn.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer stmt.Close()
+	for _, key := range keys {
+		var n int
+		if err := stmt.QueryRowContext(ctx, key).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count keys: %w", FormatError(err))
+		}
+		if n > 0 {
+			out[key] = n
+		}
+	}
+	return out, nil
+}
