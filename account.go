@@ -50,6 +50,10 @@ type Charge struct {
 	Outcome   string    `json:"outcome"` // e.g. "match", "organisation_only", "not_found", "grant"
 	Credits   int64     `json:"credits"` // positive debits, negative grants
 	CreatedAt time.Time `json:"created_at"`
+	// BalanceAfter is the key's balance once this entry was applied; set by the store.
+	BalanceAfter int64 `json:"balance_after"`
+	// Note is free text recorded with a grant or an admin adjustment.
+	Note string `json:"note,omitempty"`
 }
 
 // RateState is what rate-limit headers report.
