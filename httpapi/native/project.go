@@ -21,6 +21,10 @@ var personFields = []string{
 // every answer, and asking for them by name is EFORBIDDEN.
 var gatedFields = []string{"certifications", "honors"}
 
+// PersonFields returns the names accepted in "fields": the top-level JSON
+// names of enrichd.Person.
+func PersonFields() []string { return append([]string(nil), personFields...) }
+
 func isPersonField(name string) bool { return copyPersonField(nil, nil, name) }
 
 // copyPersonField copies the field called name from src to dst and reports

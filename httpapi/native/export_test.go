@@ -1,0 +1,4 @@
+package native
+
+// Project exposes project to the external tests.
+var Project = project
