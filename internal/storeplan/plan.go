@@ -197,7 +197,10 @@ func Build(ctx context.Context, r Reader, keyer enrichd.Keyer, batch []enrichd.I
 		}
 		if rec.Person != nil {
 			pkeys[i] = dedupe(keyer.PersonIdentityKeys(rec.Person))
-			if len(pkeys[i]) == 0 {
+			if len(pkeys[i]) == 0 && len(ckeys[i]) > 0 {
+				// A person known only with their employer: identified by
+				// the record they came from, so that re-importing the same
+				// file finds them again.
 				pkeys[i] = recordKeys(rec.Person)
 			}
 		}
@@ -205,8 +208,10 @@ func Build(ctx context.Context, r Reader, keyer enrichd.Keyer, batch []enrichd.I
 		switch {
 		case rec.Person == nil && rec.Company == nil:
 			problem = "empty record"
+		case rec.Person != nil && len(pkeys[i]) == 0 && len(ckeys[i]) == 0:
+			problem = "no usable identifier: no LinkedIn URL, email or company"
 		case rec.Person != nil && len(pkeys[i]) == 0:
-			problem = "person has no LinkedIn URL, business email or source record id"
+			problem = "person has no identity key and no source record id"
 		case rec.Person == nil && len(ckeys[i]) == 0:
 			problem = "company has no domain, LinkedIn URL or name"
 		}
