@@ -29,6 +29,8 @@ func FormatError(err error) error {
 		switch pe.Code {
 		case "23505": // unique_violation
 			return errors.Join(enrichd.Errorf(enrichd.ECONFLICT, "The record already exists."), err)
+		case "22021", "22P05": // character_not_in_repertoire, untranslatable_character: a NUL in text or JSON
+			return errors.Join(enrichd.Errorf(enrichd.EINVALID, "Text contains a character PostgreSQL cannot store (NUL)."), err)
 		case "40001", "40P01": // serialization_failure, deadlock_detected
 			return errors.Join(enrichd.Errorf(enrichd.EUNAVAILABLE, "The store is busy; retry shortly."), err)
 		}

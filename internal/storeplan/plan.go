@@ -605,7 +605,7 @@ func recordKeys(p *enrichd.Person) []string {
 	var keys []string
 	for _, s := range p.Sources {
 		if s.Source != "" && s.RecordID != "" {
-			keys = append(keys, RecordKeyPrefix+s.Source+"\x00"+s.RecordID)
+			keys = append(keys, RecordKeyPrefix+s.Source+"|"+s.RecordID)
 		}
 	}
 	return keys

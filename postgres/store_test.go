@@ -1,0 +1,132 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/postgres"
+	"github.com/enrichd/enrichd/storetest"
+	"github.com/jackc/pgx/v5"
+)
+
+// MustSchemaURL creates a schema of its own for tb on the server at
+// ENRICHD_TEST_POSTGRES_URL, drops it when tb ends, and returns a URL whose
+// search_path is that schema. It skips tb when the variable is unset, except
+// with CI=true, where a skipped PostgreSQL suite would hide failures.
+func MustSchemaURL(tb testing.TB) string {
+	tb.Helper()
+	base := os.Getenv("ENRICHD_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("ENRICHD_TEST_POSTGRES_URL must be set when CI=true")
+		}
+		tb.Skip("ENRICHD_TEST_POSTGRES_URL not set")
+	}
+	ctx := context.Background()
+	schema := fmt.Sprintf("test_store_%016x", rand.Uint64())
+	admin, err := pgx.Connect(ctx, base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			return
+		}
+		defer c.Close(context.Background())
+		c.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// MustOpenDB opens a migrated store in a schema of its own.
+func MustOpenDB(tb testing.TB) *postgres.DB {
+	tb.Helper()
+	db := postgres.NewDB(MustSchemaURL(tb))
+	if err := db.Open(context.Background(), false); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(tb testing.TB) storetest.Stores {
+		db := MustOpenDB(tb)
+		return storetest.Stores{
+			People:    postgres.NewPersonService(db),
+			Companies: postgres.NewCompanyService(db),
+			Ingest:    postgres.NewIngestService(db, storetest.NewKeyer()),
+		}
+	})
+}
+
+// Ensure migrations apply on a fresh schema, are not applied again on
+// reopen, and that SchemaCurrent tells an old schema from a current one.
+func TestDB_Migrate(t *testing.T) {
+	ctx := context.Background()
+	u := MustSchemaURL(t)
+
+	db := postgres.NewDB(u)
+	if err := db.Open(ctx, true); err == nil {
+		t.Fatal("Open with noMigrate on an empty schema: want an error")
+	}
+	db.Close()
+
+	db = postgres.NewDB(u)
+	if err := db.Open(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db.SchemaCurrent(ctx); err != nil || !ok {
+		t.Fatalf("SchemaCurrent after Open = %v, %v; want true", ok, err)
+	}
+	var applied int
+	if err := db.Pool().QueryRow(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := postgres.NewIngestService(db, storetest.NewKeyer()).Ingest(ctx, []enrichd.IngestRecord{{Person: storetest.NewPerson(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	db2 := postgres.NewDB(u)
+	if err := db2.Open(ctx, true); err != nil {
+		t.Fatalf("reopen with noMigrate: %v", err)
+	}
+	defer db2.Close()
+	if err := db2.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate again: %v", err)
+	}
+	var again int
+	if err := db2.Pool().QueryRow(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&again); err != nil {
+		t.Fatal(err)
+	}
+	if again != applied {
+		t.Fatalf("migrations %d → %d after reopen", applied, again)
+	}
+	if n, err := postgres.NewPersonService(db2).CountPeople(ctx); err != nil || n != 1 {
+		t.Fatalf("CountPeople after reopen = %d, %v", n, err)
+	}
+	if _, err := db2.Pool().Exec(ctx, `DELETE FROM migrations WHERE name = (SELECT MAX(name) FROM migrations)`); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := db2.SchemaCurrent(ctx); err != nil || ok {
+		t.Fatalf("SchemaCurrent with a migration missing = %v, %v; want false", ok, err)
+	}
+}
