@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/match"
 )
 
 // Limits of one search.
@@ -690,43 +690,22 @@ func (c *compiler) nonEmpty(p, col string, text bool) string {
 }
 
 // normaliseLinkedIn canonicalises a LinkedIn profile URL to the stored form
-// https://www.linkedin.com/in/<slug>.
-//
-// NOTE: a private copy of the rule the matching engine applies at ingest
-// (scheme, subdomains, trailing slash, query, locale suffix, case), so that
-// searchql stays free of the match package; keep them in step.
+// (match.CanonicalLinkedInURL); anything else is compared lower-cased and
+// simply finds nobody.
 func normaliseLinkedIn(s string) string {
-	s = strings.TrimSpace(s)
-	low := strings.ToLower(s)
-	if !strings.Contains(low, "://") {
-		low = "https://" + low
-	}
-	u, err := url.Parse(low)
-	if err != nil || !strings.HasSuffix(u.Hostname(), "linkedin.com") {
-		return strings.ToLower(s)
-	}
-	path, _ := url.PathUnescape(u.EscapedPath())
-	segs := strings.FieldsFunc(path, func(r rune) bool { return r == '/' })
-	if len(segs) >= 2 && (segs[0] == "in" || segs[0] == "pub") {
-		return "https://www.linkedin.com/in/" + segs[1]
+	if u, ok := match.CanonicalLinkedInURL(s); ok {
+		return u
 	}
 	return strings.ToLower(s)
 }
 
-// normaliseDomain reduces a URL, an email or a bare host to a lower-case host
-// without "www.".
+// normaliseDomain reduces a URL, an email or a bare host to the registrable
+// domain the stores keep (match.RegistrableDomain).
 func normaliseDomain(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if i := strings.LastIndex(s, "@"); i >= 0 {
-		s = s[i+1:]
+	if d, ok := match.RegistrableDomain(s); ok {
+		return d
 	}
-	if i := strings.Index(s, "://"); i >= 0 {
-		s = s[i+3:]
-	}
-	if i := strings.IndexAny(s, "/?#:"); i >= 0 {
-		s = s[:i]
-	}
-	return strings.TrimPrefix(strings.TrimSuffix(s, "."), "www.")
+	return strings.ToLower(s)
 }
 
 // isIntExpr reports whether a sort expression scans as an integer.
