@@ -21,6 +21,7 @@ const (
 	KeyPhone           = "ph:"  // ph:<E.164>
 	KeyLastName        = "ln:"  // ln:<last>: term frequency of last names
 	KeyFirstName       = "fn:"  // fn:<first>: term frequency of first names
+	KeyCurrentCompany  = "cc:"  // cc:<company>: how many stored people work there
 	// Company keys.
 	KeyCompanyDomain   = "cd:"  // cd:<registrable domain>
 	KeyCompanyLinkedIn = "cl:"  // cl:<canonical company URL>
@@ -86,7 +87,9 @@ func (k *Keyer) PersonIdentityKeys(p *enrichd.Person) []string {
 	}
 	var where string
 	if j := p.CurrentJob(); j != nil {
-		where = employmentRef(j)
+		// NOTE: never the company id here: stores compute identity keys
+		// before linking the employer, and they must not change after.
+		where = employmentRef(&enrichd.Employment{CompanyDomain: j.CompanyDomain, CompanyName: j.CompanyName})
 	}
 	if where == "" {
 		if city := foldToken(p.Location.City); city != "" {
@@ -111,7 +114,8 @@ func (k *Keyer) PersonIdentityKeys(p *enrichd.Person) []string {
 // candidate: company + last-name phonetic code, company + first initial +
 // last name (also at the most recent past employer), company + canonical
 // first name (nicknames), place + last-name phonetic code for people with no
-// employer, one phone, and the "ln:"/"fn:" term-frequency keys.
+// employer, one phone, and the "ln:"/"fn:"/"cc:" frequency keys (how common
+// the names are, how many stored people share the employer).
 func (k *Keyer) PersonBlockingKeys(p *enrichd.Person) []string {
 	name := personName(p.FirstName, p.MiddleName, p.LastName, p.FullName)
 	first, last := foldToken(name.First), foldToken(name.Last)
@@ -124,6 +128,9 @@ func (k *Keyer) PersonBlockingKeys(p *enrichd.Person) []string {
 	cur := ""
 	if j := p.CurrentJob(); j != nil {
 		cur = employmentRef(j)
+	}
+	if cur != "" {
+		add(KeyCurrentCompany + cur)
 	}
 	if last != "" {
 		if cur != "" {

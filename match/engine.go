@@ -1,0 +1,477 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/enrichd/enrichd"
+)
+
+// Engine defaults.
+const (
+	// DefaultMinConfidence is the threshold at which the engine's answer is a
+	// match for callers that need a yes/no (the eval's "default threshold").
+	// The engine itself drops only candidates below the request's MinConfidence.
+	DefaultMinConfidence = 0.5
+	// noiseFloor drops candidates so unlikely that listing them is noise.
+	noiseFloor = 0.001
+	// maxCandidates bounds how many people are loaded and scored per request.
+	maxCandidates = 40
+	// blockLimit bounds the ids read per blocking key.
+	blockLimit = 50
+	// cacheTTL bounds how stale cached name frequencies, the store size and
+	// email patterns may be. NOTE: these only tune weights and guesses, never
+	// which records exist, so several nodes caching independently stay correct.
+	cacheTTL = 10 * time.Minute
+	// maxCacheEntries bounds memory; the cache is dropped whole when full.
+	maxCacheEntries = 200_000
+)
+
+// Engine finds people and companies in the store (enrichd.Matcher).
+//
+// NOTE (strategy, issue 3): a request is normalised; its company is resolved
+// by domain, LinkedIn company URL or name (several candidates when ambiguous);
+// candidates come from the union of several blocking keys (identifiers,
+// company + phonetic last name, company + initial + last name, company +
+// nickname root, likely addresses at the company domain, place + phonetic last
+// name); each candidate is scored field by field Fellegi–Sunter style with
+// term-frequency adjustment; the weights become a posterior that shares belief
+// among near-equal candidates (ambiguity lowers every one of them), and a
+// calibration table learnt on labelled data maps that to a probability that
+// means what it says. The engine never scans: every store call is by key.
+type Engine struct {
+	people    enrichd.PersonService
+	companies enrichd.CompanyService
+	keyer     *Keyer
+	calib     Calibration
+	now       func() time.Time
+
+	mu       sync.Mutex
+	counts   map[string]cachedInt
+	patterns map[string]cachedPattern
+	nPeople  cachedInt
+}
+
+type cachedInt struct {
+	n   int
+	exp time.Time
+}
+
+type cachedPattern struct {
+	g   EmailPatternGuess
+	ok  bool
+	exp time.Time
+}
+
+var _ enrichd.Matcher = (*Engine)(nil)
+
+// NewEngine returns an Engine over the store's people and companies, using
+// keyer's key scheme (the one the store was indexed with).
+func NewEngine(people enrichd.PersonService, companies enrichd.CompanyService, keyer *Keyer) *Engine {
+	if keyer == nil {
+		keyer = NewKeyer()
+	}
+	return &Engine{
+		people: people, companies: companies, keyer: keyer,
+		calib:    DefaultCalibration,
+		now:      time.Now,
+		counts:   map[string]cachedInt{},
+		patterns: map[string]cachedPattern{},
+	}
+}
+
+// SetCalibration replaces the map from raw posterior to confidence; a nil
+// Calibration reports raw posteriors (used to fit a new table).
+func (e *Engine) SetCalibration(c Calibration) { e.calib = c }
+
+// MatchPerson returns the people req may describe, best first, with
+// calibrated confidences. A miss is a Match with no Candidates. Returns
+// EINVALID, with per-field problems, when a given identifier is malformed or
+// when req has no usable identifier (a name needs a company, a business email
+// domain or a city).
+func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*enrichd.Match, error) {
+	q, err := newQuery(req)
+	if err != nil {
+		return nil, err
+	}
+	hasID := q.linkedIn != "" || q.email != "" || q.phone != ""
+	if !hasID {
+		switch {
+		case q.firstTok == "" && q.lastTok == "" && !q.hasCompany():
+			return nil, enrichd.Errorf(enrichd.EINVALID, "Give a LinkedIn URL, an email, a phone, or a name with a company.")
+		case q.lastTok == "" || q.firstTok == "":
+			return nil, enrichd.InvalidFields("A name needs both a first and a last name.", map[string]string{"name": "first and last name required"})
+		case !q.hasCompany() && q.city == "":
+			return nil, enrichd.InvalidFields("A name alone is not enough: add a company (domain, LinkedIn URL or name) or a city.", map[string]string{"company": "required with a name"})
+		}
+	}
+	topK := req.TopK
+	if topK <= 0 {
+		topK = 1
+	}
+	m := &enrichd.Match{}
+
+	sc := &scoreContext{q: q}
+	if q.hasCompany() {
+		cq := q.companyQuery()
+		sc.companies, err = e.resolveCompanies(ctx, cq.Domain, cq.LinkedInURL, cq.Name)
+		if err != nil {
+			return nil, fmt.Errorf("resolve company: %w", err)
+		}
+		if len(sc.companies) > 0 {
+			m.Company, m.CompanyConfidence = sc.companies[0].c, sc.companies[0].score
+		}
+	}
+
+	ids, err := e.candidates(ctx, q, sc.companies)
+	if err != nil {
+		return nil, err
+	}
+	var scoredList []scored
+	if len(ids) > 0 {
+		people, err := e.people.FindPeopleByIDs(ctx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("load candidates: %w", err)
+		}
+		if err := e.loadFrequencies(ctx, sc); err != nil {
+			return nil, err
+		}
+		for _, p := range people {
+			scoredList = append(scoredList, sc.score(p))
+		}
+	}
+	m.Candidates = e.rank(scoredList, sc.nPeople, topK, req.MinConfidence, req.Explain)
+
+	if g := e.guessEmail(ctx, q, m); g != nil {
+		m.GuessedEmail = g
+	}
+	return m, nil
+}
+
+// candidates returns the ids of the people found under the request's keys,
+// those found by identifiers first, then by how many keys found them.
+func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate) ([]string, error) {
+	var idKeys, blockKeys []string
+	if q.linkedIn != "" {
+		idKeys = append(idKeys, KeyLinkedIn+q.linkedIn)
+	}
+	if q.email != "" {
+		idKeys = append(idKeys, KeyEmail+q.email)
+	}
+	if q.phone != "" {
+		idKeys = append(idKeys, KeyPhone+q.phone)
+	}
+	if q.hasName() {
+		refs := map[string]bool{}
+		var domains []string
+		addDomain := func(d string) {
+			if d != "" && !refs[refDomain+d] {
+				refs[refDomain+d] = true
+				domains = append(domains, d)
+			}
+		}
+		addDomain(q.domain)
+		addDomain(q.emailDomain)
+		if q.companyKey != "" {
+			refs[refName+q.companyKey] = true
+		}
+		for _, c := range companies {
+			for _, r := range companyRefs(c.c) {
+				refs[r] = true
+			}
+			if d, ok := RegistrableDomain(c.c.Domain); ok {
+				addDomain(d)
+			}
+		}
+		blockKeys = nameBlockingKeys(q, refs)
+		// Likely addresses at the company's domains find people whose name
+		// is spelt differently in the store but whose address is stored.
+		for _, d := range domains {
+			if len(domains) > 2 {
+				break
+			}
+			for _, p := range EmailPatterns[:12] {
+				if local := RenderEmailPattern(p, q.displayFirst, q.displayLast, ""); local != "" {
+					blockKeys = append(blockKeys, KeyEmail+local+"@"+d)
+				}
+			}
+		}
+	}
+	keys := append(append([]string{}, idKeys...), blockKeys...)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	hits, err := e.people.FindPersonIDsByKeys(ctx, dedupe(keys), blockLimit)
+	if err != nil {
+		return nil, fmt.Errorf("find candidates: %w", err)
+	}
+	type cand struct {
+		id    string
+		ident bool
+		n     int
+	}
+	byID := map[string]*cand{}
+	var order []*cand
+	for i, k := range keys {
+		for _, id := range hits[k] {
+			c := byID[id]
+			if c == nil {
+				c = &cand{id: id}
+				byID[id] = c
+				order = append(order, c)
+			}
+			c.n++
+			if i < len(idKeys) || strings.HasPrefix(k, KeyEmail) {
+				c.ident = true
+			}
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		if order[i].ident != order[j].ident {
+			return order[i].ident
+		}
+		return order[i].n > order[j].n
+	})
+	if len(order) > maxCandidates {
+		order = order[:maxCandidates]
+	}
+	ids := make([]string, len(order))
+	for i, c := range order {
+		ids[i] = c.id
+	}
+	return ids, nil
+}
+
+// nameBlockingKeys returns the name keys of a request at each company
+// reference, mirroring Keyer.PersonBlockingKeys, with the name also tried
+// swapped and, for compound surnames, by each part.
+func nameBlockingKeys(q *query, refs map[string]bool) []string {
+	lasts := []string{q.lastTok}
+	for _, part := range strings.Fields(q.last) {
+		if len(part) >= 3 && !particles[part] && part != q.lastTok {
+			lasts = append(lasts, part)
+		}
+	}
+	nicks := nicknameQueryNames(firstWord(q.first))
+	var keys []string
+	sortedRefs := make([]string, 0, len(refs))
+	for r := range refs {
+		sortedRefs = append(sortedRefs, r)
+	}
+	sort.Strings(sortedRefs)
+	for _, ref := range sortedRefs {
+		for _, l := range lasts {
+			if sx := Soundex(l); sx != "" {
+				keys = append(keys, KeyCompanyPhonetic+ref+"|"+sx)
+			}
+			keys = append(keys, KeyCompanyInitial+ref+"|"+initial(q.firstTok)+"|"+l)
+		}
+		// Swapped first and last name.
+		keys = append(keys, KeyCompanyInitial+ref+"|"+initial(q.lastTok)+"|"+q.firstTok)
+		for _, n := range nicks {
+			keys = append(keys, KeyCompanyNick+ref+"|"+n)
+		}
+	}
+	if q.city != "" {
+		if sx := Soundex(q.lastTok); sx != "" {
+			keys = append(keys, KeyPlacePhonetic+q.countryCode+"|"+q.city+"|"+sx)
+		}
+		if sx := Soundex(q.firstTok); sx != "" {
+			keys = append(keys, KeyPlacePhonetic+q.countryCode+"|"+q.city+"|"+sx)
+		}
+	}
+	return keys
+}
+
+func dedupe(keys []string) []string {
+	seen := make(map[string]bool, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// loadFrequencies fills the store size, the query's name frequencies and the
+// number of stored people at its company, from the cache when fresh.
+func (e *Engine) loadFrequencies(ctx context.Context, sc *scoreContext) error {
+	q := sc.q
+	var keys []string
+	if q.firstTok != "" && q.lastTok != "" {
+		keys = append(keys, KeyFirstName+q.firstTok, KeyLastName+q.lastTok)
+	}
+	var ccKeys []string
+	for _, r := range sc.companyRefs() {
+		ccKeys = append(ccKeys, KeyCurrentCompany+r)
+	}
+	keys = append(keys, ccKeys...)
+
+	now := e.now()
+	counts := make(map[string]int, len(keys))
+	var missing []string
+	e.mu.Lock()
+	n, nOK := e.nPeople, e.nPeople.exp.After(now)
+	for _, k := range keys {
+		if c, ok := e.counts[k]; ok && c.exp.After(now) {
+			counts[k] = c.n
+		} else {
+			missing = append(missing, k)
+		}
+	}
+	e.mu.Unlock()
+
+	if !nOK {
+		total, err := e.people.CountPeople(ctx)
+		if err != nil {
+			return fmt.Errorf("count people: %w", err)
+		}
+		n = cachedInt{n: total, exp: now.Add(time.Minute)}
+	}
+	if len(missing) > 0 {
+		got, err := e.people.CountKeys(ctx, missing)
+		if err != nil {
+			return fmt.Errorf("count keys: %w", err)
+		}
+		e.mu.Lock()
+		if len(e.counts) > maxCacheEntries {
+			e.counts = map[string]cachedInt{}
+		}
+		for _, k := range missing {
+			counts[k] = got[k]
+			e.counts[k] = cachedInt{n: got[k], exp: now.Add(cacheTTL)}
+		}
+		e.mu.Unlock()
+	}
+	e.mu.Lock()
+	e.nPeople = n
+	e.mu.Unlock()
+
+	sc.nPeople = float64(max(n.n, 1))
+	if q.firstTok != "" && q.lastTok != "" {
+		sc.firstFreq = float64(max(counts[KeyFirstName+q.firstTok], 1)) / sc.nPeople
+		sc.lastFreq = float64(max(counts[KeyLastName+q.lastTok], 1)) / sc.nPeople
+	}
+	for _, k := range ccKeys {
+		sc.companyCount = max(sc.companyCount, counts[k])
+	}
+	return nil
+}
+
+// rank turns weights into calibrated confidences. Each candidate's odds are
+// its likelihood ratio times the prior 1/N that a given person is the one;
+// the posterior of candidate i is odds_i / (1 + Σ odds), so two near-equal
+// candidates share the belief instead of both looking certain.
+func (e *Engine) rank(list []scored, n float64, topK int, minConf float64, explain bool) []enrichd.Candidate {
+	if len(list) == 0 {
+		return nil
+	}
+	logPrior := -math.Log2(max(n, 1))
+	// Work in log space to stay finite with identifier weights of 30+ bits.
+	maxLog := math.Inf(-1)
+	for _, s := range list {
+		maxLog = max(maxLog, s.weight+logPrior)
+	}
+	// denominator = 1 + Σ 2^(w_i + logPrior), scaled by 2^-maxLog.
+	scale := math.Max(maxLog, 0)
+	den := math.Exp2(-scale)
+	for _, s := range list {
+		den += math.Exp2(s.weight + logPrior - scale)
+	}
+	out := make([]enrichd.Candidate, 0, len(list))
+	for _, s := range list {
+		raw := math.Exp2(s.weight+logPrior-scale) / den
+		conf := e.calib.Apply(raw)
+		if conf < max(minConf, noiseFloor) {
+			continue
+		}
+		c := enrichd.Candidate{Person: s.p, Confidence: conf, MatchedOn: s.matchedOn}
+		if explain {
+			c.Evidence = s.evidence
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Confidence > out[j].Confidence })
+	if len(out) > topK {
+		out = out[:topK]
+	}
+	return out
+}
+
+// guessEmail returns a guessed business address when the request has a name
+// and a company domain, and neither the matched person nor anyone has a
+// stored business address for it, using the domain's dominant pattern.
+func (e *Engine) guessEmail(ctx context.Context, q *query, m *enrichd.Match) *enrichd.GuessedEmail {
+	if !q.hasName() {
+		return nil
+	}
+	domain := q.domain
+	if domain == "" && m.Company != nil && m.CompanyConfidence >= DefaultMinConfidence {
+		domain, _ = RegistrableDomain(m.Company.Domain)
+	}
+	if domain == "" || IsFreeEmail(domain) {
+		return nil
+	}
+	// The matched person's stored name spells the address better than the request.
+	first, last := q.displayFirst, q.displayLast
+	if b := m.Best(); b != nil && b.Confidence >= DefaultMinConfidence {
+		for _, em := range b.Person.Contact.BusinessEmails {
+			if em.Status != enrichd.StatusGuessed && EmailDomain(em.Address) != "" {
+				if rd, ok := RegistrableDomain(em.Address); ok && rd == domain {
+					return nil // a stored address beats a guess
+				}
+			}
+		}
+		n := personName(b.Person.FirstName, b.Person.MiddleName, b.Person.LastName, b.Person.FullName)
+		first, last = n.First, n.Last
+	}
+	g, ok := e.emailPattern(ctx, domain, m.Company)
+	if !ok {
+		return nil
+	}
+	local := RenderEmailPattern(g.Pattern, first, last, g.CompoundStyle)
+	if local == "" {
+		return nil
+	}
+	return &enrichd.GuessedEmail{Address: local + "@" + domain, Pattern: g.Pattern, Confidence: math.Round(g.Confidence*1000) / 1000, Status: enrichd.StatusGuessed}
+}
+
+// emailPattern returns the dominant address pattern at domain, inferred from
+// the stored addresses (cached), or the company's recorded pattern.
+func (e *Engine) emailPattern(ctx context.Context, domain string, c *enrichd.Company) (EmailPatternGuess, bool) {
+	now := e.now()
+	e.mu.Lock()
+	cp, ok := e.patterns[domain]
+	e.mu.Unlock()
+	if ok && cp.exp.After(now) {
+		return cp.g, cp.ok
+	}
+	emails, err := e.companies.FindEmailsAtDomain(ctx, domain, 200)
+	var g EmailPatternGuess
+	found := false
+	if err == nil {
+		g, found = InferEmailPattern(emails)
+	}
+	if !found && c != nil && c.EmailPattern != "" {
+		if d, _ := RegistrableDomain(c.Domain); d == domain {
+			g, found = EmailPatternGuess{Pattern: c.EmailPattern, Confidence: 0.7}, true
+		}
+	}
+	if err != nil {
+		return g, found // do not cache a store failure
+	}
+	e.mu.Lock()
+	if len(e.patterns) > maxCacheEntries {
+		e.patterns = map[string]cachedPattern{}
+	}
+	e.patterns[domain] = cachedPattern{g: g, ok: found, exp: now.Add(cacheTTL)}
+	e.mu.Unlock()
+	return g, found
+}
