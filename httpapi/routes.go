@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/enrichd/enrichd/httpapi/apidocs"
 	"github.com/enrichd/enrichd/httpapi/apione"
 	"github.com/enrichd/enrichd/httpapi/clodura"
 	"github.com/enrichd/enrichd/httpapi/crustdata"
@@ -28,4 +29,7 @@ func routes(mux *http.ServeMux, s *kit.Services, cfg Config) {
 	mux.Handle("/api/v1/cleanup/", clodura.NewHandler(s))
 	mux.Handle("/v2/enrich/", ocean.NewHandler(s))
 	mux.Handle("/api/v1/people/", apione.NewHandler(s))
+
+	mux.Handle("GET /openapi.json", apidocs.SpecHandler())
+	mux.Handle("GET /docs", apidocs.DocsHandler())
 }

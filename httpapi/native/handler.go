@@ -48,24 +48,31 @@ func NewHandler(s *kit.Services) http.Handler {
 	h.bufs.New = func() any { return new(bytes.Buffer) }
 	h.dialect = kit.Dialect{API: enrichd.APINative, Secret: secret, WriteError: h.writeError}
 
+	// NOTE: patterns are literals so that apidocs' test can check each
+	// against the OpenAPI document. Each path also answers every other
+	// method with 405 in the native envelope (ServeMux's own is plain text).
 	mux := http.NewServeMux()
-	h.route(mux, "/v1/person/enrich", EndpointPersonEnrich, h.handlePersonEnrich)
-	h.route(mux, "/v1/company/enrich", EndpointCompanyEnrich, h.handleCompanyEnrich)
-	h.route(mux, "/v1/person/search", EndpointPersonSearch, h.handlePersonSearch)
+	mux.Handle("POST /v1/person/enrich", h.protect(EndpointPersonEnrich, h.handlePersonEnrich))
+	mux.HandleFunc("/v1/person/enrich", h.methodNotAllowed)
+	mux.Handle("POST /v1/company/enrich", h.protect(EndpointCompanyEnrich, h.handleCompanyEnrich))
+	mux.HandleFunc("/v1/company/enrich", h.methodNotAllowed)
+	mux.Handle("POST /v1/person/search", h.protect(EndpointPersonSearch, h.handlePersonSearch))
+	mux.HandleFunc("/v1/person/search", h.methodNotAllowed)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, r, enrichd.Errorf(enrichd.ENOTFOUND, "No such endpoint: %s %s.", r.Method, r.URL.Path))
 	})
 	return mux
 }
 
-// route mounts fn for POST at path behind kit.Protect, and answers every other
-// method with 405 in the native envelope (ServeMux's own 405 is plain text).
-func (h *handler) route(mux *http.ServeMux, path, endpoint string, fn http.HandlerFunc) {
-	mux.Handle("POST "+path, h.s.Kit.Protect(h.dialect, endpoint, fn))
-	mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", http.MethodPost)
-		h.writeError(w, r, enrichd.Errorf(codeMethodNotAllowed, "%s %s is not supported; use POST.", r.Method, path))
-	})
+// protect wraps fn in kit.Protect: authentication, plan, rate limit and idempotency.
+func (h *handler) protect(endpoint string, fn http.HandlerFunc) http.Handler {
+	return h.s.Kit.Protect(h.dialect, endpoint, fn)
+}
+
+// methodNotAllowed answers a known path called with a method other than POST.
+func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", http.MethodPost)
+	h.writeError(w, r, enrichd.Errorf(codeMethodNotAllowed, "%s %s is not supported; use POST.", r.Method, r.URL.Path))
 }
 
 // secret extracts the API key from "Authorization: Bearer <key>" or "X-API-Key".
