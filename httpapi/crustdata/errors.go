@@ -1,6 +1,7 @@
 package crustdata
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"sort"
@@ -94,10 +95,13 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, k.status, body)
 }
 
-// writeJSON writes v as the response body with status.
+// writeJSON writes v as the response body with status. NOTE: HTML escaping
+// is off so that "&" in names and titles reads as the vendor writes it.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		// Only our own types are written; failing here is a bug, not input.
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
@@ -106,7 +110,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	w.Write(append(buf, '\n'))
+	w.Write(buf.Bytes())
 }
 
 // invalid returns an EINVALID error with a message and, optionally, the

@@ -14,8 +14,9 @@ import (
 // reference says ("only basic_profile and social_handles").
 var defaultSections = []string{"basic_profile", "social_handles"}
 
-// gatedSections need a field permission on the key's plan (kit.FieldAllowed).
-var gatedSections = map[string]bool{"certifications": true, "honors": true}
+// gatedSections need a field permission on the key's plan (kit.FieldAllowed),
+// as Crustdata documents for contact data, certifications and honors.
+var gatedSections = map[string]bool{enrichd.FieldContact: true, enrichd.FieldCertifications: true, enrichd.FieldHonors: true}
 
 // unavailableSections are documented by Crustdata but have no data source here.
 var unavailableSections = map[string]bool{"assessment": true, "social_posts": true}
