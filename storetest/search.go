@@ -36,10 +36,10 @@ func RunSearch(t *testing.T, open func(tb testing.TB) SearchStores) {
 // searchPerson is a fixture: a person and their current employer.
 type searchPerson struct {
 	name, title, headline, city, country, code, seniority, start string
-	company, domain                                               string
-	connections, followers                                        int
-	skills, schools                                               []string
-	past                                                          []enrichd.Employment
+	company, domain                                              string
+	connections, followers                                       int
+	skills, schools                                              []string
+	past                                                         []enrichd.Employment
 }
 
 var searchPeople = []searchPerson{
