@@ -18,6 +18,42 @@ type converter struct {
 	source string    // provenance source name
 	file   string    // base name used in record ids
 	seenAt time.Time // default SeenAt: the file's modification time
+
+	// NOTE: an export repeats the same few thousand employers on every row,
+	// and normalising a company (public-suffix look-ups, URL parsing) costs
+	// more than the rest of the row; these caches make it once per employer.
+	companies map[companyRaw]*enrichd.Company
+	free      map[string]bool // email domain -> free or disposable provider
+	phones    map[[2]string]phoneResult
+}
+
+// phoneResult is a cached phone normalisation: switchboard numbers repeat on
+// every employee's row, and libphonenumber costs ~20 µs a number.
+type phoneResult struct {
+	e164 string
+	err  error
+}
+
+// phone normalises raw with the default region, cached.
+func (c *converter) phone(raw, region string) (string, error) {
+	key := [2]string{raw, region}
+	if r, ok := c.phones[key]; ok {
+		return r.e164, r.err
+	}
+	e, err := c.norm.Phone(raw, region)
+	if c.phones == nil || len(c.phones) >= maxCache {
+		c.phones = make(map[[2]string]phoneResult)
+	}
+	c.phones[key] = phoneResult{e, err}
+	return e, err
+}
+
+// maxCache bounds each cache; a full cache is emptied and refilled.
+const maxCache = 100_000
+
+// companyRaw is a row's company cells, the key of the company cache.
+type companyRaw struct {
+	name, domain, linkedin, industry, size, revenue, founded, city, state, country, phone, desc string
 }
 
 // provenance returns the provenance of the record at line.
@@ -176,13 +212,34 @@ func (c *converter) csvRow(h *header, rec csvRecord) (enrichd.IngestRecord, erro
 }
 
 func (c *converter) company(v *rowVals, prov enrichd.Provenance) (*enrichd.Company, error) {
+	key := companyRaw{v.coName, v.coDomain, v.coLinkedIn, v.coIndustry, v.coSize, v.coRevenue, v.coFounded,
+		v.coCity, v.coState, v.coCountry, v.coPhone, v.coDesc}
+	if cached, ok := c.companies[key]; ok {
+		co := *cached
+		co.Sources = []enrichd.Provenance{prov}
+		return &co, nil
+	}
+	co, err := c.newCompany(v)
+	if err != nil {
+		return nil, err
+	}
+	if c.companies == nil || len(c.companies) >= maxCache {
+		c.companies = make(map[companyRaw]*enrichd.Company)
+	}
+	c.companies[key] = co
+	out := *co
+	out.Sources = []enrichd.Provenance{prov}
+	return &out, nil
+}
+
+// newCompany normalises a row's company cells.
+func (c *converter) newCompany(v *rowVals) (*enrichd.Company, error) {
 	co := &enrichd.Company{
 		Name:         normSpace(v.coName),
 		Industry:     normSpace(v.coIndustry),
 		RevenueRange: normSpace(v.coRevenue),
 		Description:  strings.TrimSpace(v.coDesc),
 		HQ:           location(v.coCity, v.coState, v.coCountry),
-		Sources:      []enrichd.Provenance{prov},
 	}
 	var err error
 	if v.coDomain != "" {
@@ -206,14 +263,38 @@ func (c *converter) company(v *rowVals, prov enrichd.Provenance) (*enrichd.Compa
 		}
 	}
 	if v.coPhone != "" {
-		if co.Phone, err = c.norm.Phone(v.coPhone, firstNonEmpty(co.HQ.CountryCode, co.HQ.Country)); err != nil {
+		if co.Phone, err = c.phone(v.coPhone, firstNonEmpty(co.HQ.CountryCode, co.HQ.Country)); err != nil {
 			return nil, rowErrorf("company phone %q: %v", v.coPhone, err)
 		}
 	}
-	if len(c.keyer.CompanyIdentityKeys(co)) == 0 {
+	if co.Domain == "" && co.LinkedInURL == "" && len(c.keyer.CompanyIdentityKeys(co)) == 0 {
 		return nil, rowErrorf("company has no usable identifier: give its name, domain or LinkedIn URL")
 	}
 	return co, nil
+}
+
+// isFree reports whether addr is at a free or disposable provider, cached by domain.
+func (c *converter) isFree(addr string) bool {
+	domain := addr[strings.LastIndexByte(addr, '@')+1:]
+	if free, ok := c.free[domain]; ok {
+		return free
+	}
+	free := c.norm.IsFreeEmail(addr)
+	if c.free == nil || len(c.free) >= maxCache {
+		c.free = make(map[string]bool)
+	}
+	c.free[domain] = free
+	return free
+}
+
+// hasIdentity reports whether p has an identity key. A canonical LinkedIn
+// URL or a valid address always is one (see match.Keyer), which spares
+// computing the keys of nearly every row; otherwise the Keyer decides.
+func (c *converter) hasIdentity(p *enrichd.Person) bool {
+	if p.Social.LinkedInURL != "" || len(p.Contact.BusinessEmails) > 0 || len(p.Contact.PersonalEmails) > 0 {
+		return true
+	}
+	return len(c.keyer.PersonIdentityKeys(p)) > 0
 }
 
 func (c *converter) person(v *rowVals, co *enrichd.Company, prov enrichd.Provenance) (*enrichd.Person, error) {
@@ -237,7 +318,7 @@ func (c *converter) person(v *rowVals, co *enrichd.Company, prov enrichd.Provena
 			return nil, rowErrorf("email %q: %v", e, err)
 		}
 		email := enrichd.Email{Address: addr, Status: enrichd.StatusUnknown, Source: c.source}
-		if c.norm.IsFreeEmail(addr) {
+		if c.isFree(addr) {
 			p.Contact.PersonalEmails = appendEmail(p.Contact.PersonalEmails, email)
 		} else {
 			p.Contact.BusinessEmails = appendEmail(p.Contact.BusinessEmails, email)
@@ -253,7 +334,7 @@ func (c *converter) person(v *rowVals, co *enrichd.Company, prov enrichd.Provena
 	}
 	region := firstNonEmpty(p.Location.CountryCode, p.Location.Country)
 	for _, raw := range v.phones {
-		num, err := c.norm.Phone(raw, region)
+		num, err := c.phone(raw, region)
 		if err != nil {
 			return nil, rowErrorf("phone %q: %v", raw, err)
 		}
@@ -293,7 +374,7 @@ func (c *converter) person(v *rowVals, co *enrichd.Company, prov enrichd.Provena
 		}
 		p.Employment = []enrichd.Employment{job}
 	}
-	if len(c.keyer.PersonIdentityKeys(p)) == 0 {
+	if !c.hasIdentity(p) {
 		return nil, rowErrorf("person has no usable identifier: give a LinkedIn profile URL or an email (or first and last name with a company, city or phone)")
 	}
 	return p, nil

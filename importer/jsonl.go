@@ -142,7 +142,7 @@ func (c *converter) normCompany(co *enrichd.Company, prov enrichd.Provenance) er
 		}
 	}
 	if co.Phone != "" {
-		if co.Phone, err = c.norm.Phone(co.Phone, firstNonEmpty(co.HQ.CountryCode, co.HQ.Country)); err != nil {
+		if co.Phone, err = c.phone(co.Phone, firstNonEmpty(co.HQ.CountryCode, co.HQ.Country)); err != nil {
 			return rowErrorf("company.phone %q: %v", co.Phone, err)
 		}
 	}
@@ -184,7 +184,7 @@ func (c *converter) normPerson(p *enrichd.Person, co *enrichd.Company, prov enri
 	region := firstNonEmpty(p.Location.CountryCode, p.Location.Country)
 	for i := range p.Contact.Phones {
 		ph := &p.Contact.Phones[i]
-		if ph.Number, err = c.norm.Phone(ph.Number, region); err != nil {
+		if ph.Number, err = c.phone(ph.Number, region); err != nil {
 			return rowErrorf("contact.phones %q: %v", ph.Number, err)
 		}
 		if ph.Source == "" {
