@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/enrichd/enrichd"
@@ -28,6 +29,12 @@ type Kit struct {
 	Prices   PriceBook
 	Metrics  Metrics // nil: no metrics
 	Logger   *slog.Logger
+	// Idempotency stores Idempotency-Key answers; nil uses Accounts when it
+	// implements enrichd.IdempotencyService (both stores do), and otherwise
+	// the header is ignored.
+	Idempotency enrichd.IdempotencyService
+
+	lastPurge atomic.Int64 // unix nanos of the last purge of expired idempotency records
 }
 
 // Dialect describes how one vendor's API carries credentials and reports errors.
@@ -47,7 +54,12 @@ const (
 	keyCtx ctxKey = iota
 	requestIDCtx
 	dialectCtx
+	meterCtx
 )
+
+// meter records, per request, whether anything was written to the ledger:
+// an idempotent request that charged must keep its answer even when it failed.
+type meter struct{ charged atomic.Bool }
 
 // WithRequestID returns ctx carrying the request id (set by the server's middleware).
 func WithRequestID(ctx context.Context, id string) context.Context {
@@ -60,6 +72,12 @@ func RequestID(ctx context.Context) string {
 	return id
 }
 
+// WithKey returns ctx carrying key as the authenticated key, as Protect does;
+// for tests of handlers that run without Protect.
+func WithKey(ctx context.Context, key *enrichd.APIKey) context.Context {
+	return context.WithValue(ctx, keyCtx, key)
+}
+
 // KeyFrom returns the authenticated key of the request, or nil outside Protect.
 func KeyFrom(ctx context.Context) *enrichd.APIKey {
 	k, _ := ctx.Value(keyCtx).(*enrichd.APIKey)
@@ -70,8 +88,17 @@ func KeyFrom(ctx context.Context) *enrichd.APIKey {
 // allows d.API and endpoint, within its rate limit and daily quota.
 // X-RateLimit-Limit/Remaining/Reset are set on every answer, and Retry-After
 // on a 429.
+//
+// A request carrying an Idempotency-Key header is run at most once per API
+// key and Idempotency-Key within enrichd.IdempotencyTTL: a retry gets the
+// first answer again (status, headers and body, plus "Idempotent-Replayed:
+// true") without being charged, limited or run; see idempotency.go.
 func (k *Kit) Protect(d Dialect, endpoint string, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if RequestID(r.Context()) == "" {
+			// The server's middleware sets one; a bare handler (tests, embedding) still needs one for the ledger.
+			r = r.WithContext(WithRequestID(r.Context(), newRequestID()))
+		}
 		secret, err := d.Secret(r)
 		if err != nil {
 			d.WriteError(w, r, err)
@@ -87,17 +114,27 @@ func (k *Kit) Protect(d Dialect, endpoint string, h http.Handler) http.Handler {
 			d.WriteError(w, r, err)
 			return
 		}
-		if k.Limiter != nil {
-			st, err := k.Limiter.Allow(r.Context(), key)
-			setRateHeaders(w, st, err)
-			if err != nil {
-				k.logError(r, err)
-				d.WriteError(w, r, err)
+		ctx := context.WithValue(r.Context(), keyCtx, key)
+		r = r.WithContext(ctx)
+		run := func(w http.ResponseWriter, r *http.Request) {
+			if k.Limiter != nil {
+				st, err := k.Limiter.Allow(r.Context(), key)
+				setRateHeaders(w, st, err)
+				if err != nil {
+					k.logError(r, err)
+					d.WriteError(w, r, err)
+					return
+				}
+			}
+			h.ServeHTTP(w, r)
+		}
+		if idem := r.Header.Get(HeaderIdempotencyKey); idem != "" {
+			if store := k.idempotencyStore(); store != nil {
+				k.serveIdempotent(store, d, key, idem, w, r, run)
 				return
 			}
 		}
-		ctx := context.WithValue(r.Context(), keyCtx, key)
-		h.ServeHTTP(w, r.WithContext(ctx))
+		run(w, r)
 	})
 }
 
@@ -148,6 +185,9 @@ func (k *Kit) Charge(r *http.Request, api, endpoint, outcome string, credits int
 	})
 	if err != nil {
 		return 0, err
+	}
+	if m, _ := r.Context().Value(meterCtx).(*meter); m != nil {
+		m.charged.Store(true)
 	}
 	if k.Metrics != nil {
 		k.Metrics.ObserveCredits(api, endpoint, credits)
