@@ -292,18 +292,9 @@ func decodeSearch(data []byte) (searchRequest, error) {
 	if bad := unknownFields(req.Fields); bad != "" {
 		problems["fields"] = bad
 	}
-	for i, s := range req.Sorts {
-		p := "sorts[" + strconv.Itoa(i) + "]"
-		if strings.TrimSpace(s.Field) == "" {
-			problems[p+".field"] = "is required"
-		}
-		if s.Order != "asc" && s.Order != "desc" {
-			problems[p+".order"] = `must be "asc" or "desc"`
-		}
-	}
 	if req.Filters != nil {
 		nodes := 0
-		validateFilter(req.Filters, "filters", 1, &nodes, problems)
+		checkFilterSize(req.Filters, 1, &nodes, problems)
 	}
 	if len(problems) > 0 {
 		return req, invalid(problems)
@@ -311,68 +302,20 @@ func decodeSearch(data []byte) (searchRequest, error) {
 	return req, nil
 }
 
-// filterOps are the condition operators of the filter language.
-var filterOps = []string{
-	enrichd.FilterEq, enrichd.FilterNe, enrichd.FilterLt, enrichd.FilterLe, enrichd.FilterGt, enrichd.FilterGe,
-	enrichd.FilterIn, enrichd.FilterNotIn, enrichd.FilterContains, enrichd.FilterNotMatch, enrichd.FilterPhrase,
-	enrichd.FilterHasAll,
-}
-
-// validateFilter checks the shape of a filter tree: groups have an op and
-// conditions, conditions a field, a known operator and a value of the right
-// kind. Field names are the store's to check, since it knows its columns.
-func validateFilter(f *enrichd.Filter, path string, depth int, nodes *int, problems map[string]string) {
+// checkFilterSize bounds a filter tree before it reaches the store, which
+// validates fields, operators and values itself (one source of truth for the
+// filter language, shared with the Crustdata dialect).
+func checkFilterSize(f *enrichd.Filter, depth int, nodes *int, problems map[string]string) {
 	*nodes++
 	if *nodes > maxFilterNodes {
 		problems["filters"] = fmt.Sprintf("must have at most %d conditions and groups", maxFilterNodes)
 		return
 	}
 	if depth > maxFilterDepth {
-		problems[path] = fmt.Sprintf("nests deeper than %d levels", maxFilterDepth)
+		problems["filters"] = fmt.Sprintf("must not nest deeper than %d levels", maxFilterDepth)
 		return
 	}
-	isGroup := f.Op != "" || len(f.Conditions) > 0
-	isCond := f.Field != "" || f.Type != "" || f.Value != nil
-	switch {
-	case isGroup && isCond:
-		problems[path] = "must be either a group (op, conditions) or a condition (field, type, value), not both"
-	case isGroup:
-		if f.Op != "and" && f.Op != "or" {
-			problems[path+".op"] = `must be "and" or "or"`
-		}
-		if len(f.Conditions) == 0 {
-			problems[path+".conditions"] = "must contain at least one condition"
-		}
-		for i := range f.Conditions {
-			validateFilter(&f.Conditions[i], path+".conditions["+strconv.Itoa(i)+"]", depth+1, nodes, problems)
-		}
-	default:
-		if strings.TrimSpace(f.Field) == "" {
-			problems[path+".field"] = "is required"
-		}
-		known := false
-		for _, op := range filterOps {
-			known = known || f.Type == op
-		}
-		if !known {
-			problems[path+".type"] = fmt.Sprintf("unknown operator %q; valid: %s", f.Type, strings.Join(filterOps, " "))
-			return
-		}
-		switch v := f.Value.(type) {
-		case nil:
-			problems[path+".value"] = "is required"
-		case []any:
-			if f.Type != enrichd.FilterIn && f.Type != enrichd.FilterNotIn && f.Type != enrichd.FilterHasAll {
-				problems[path+".value"] = fmt.Sprintf("must be a single value for operator %q", f.Type)
-			} else if len(v) == 0 {
-				problems[path+".value"] = "must not be an empty array"
-			}
-		case map[string]any:
-			problems[path+".value"] = "must be a string, number, boolean or array"
-		default:
-			if f.Type == enrichd.FilterIn || f.Type == enrichd.FilterNotIn || f.Type == enrichd.FilterHasAll {
-				problems[path+".value"] = fmt.Sprintf("must be an array for operator %q", f.Type)
-			}
-		}
+	for i := range f.Conditions {
+		checkFilterSize(&f.Conditions[i], depth+1, nodes, problems)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/httpapi/native"
 	"github.com/enrichd/enrichd/mock"
+	"github.com/enrichd/enrichd/searchql"
 )
 
 // Test keys: each secret selects a plan or a failure in the mock accounts.
@@ -191,8 +192,9 @@ func People(implemented bool) *mock.PersonService {
 		if !implemented {
 			return nil, enrichd.Errorf(enrichd.ENOTIMPLEMENTED, "Person search is not available in this deployment yet.")
 		}
-		if s.Filter != nil && s.Filter.Field == "bogus.field" {
-			return nil, enrichd.InvalidFields("Unknown filter field \"bogus.field\".", map[string]string{"filters.field": "unknown field \"bogus.field\""})
+		// The stores validate with searchql; so does the mock.
+		if _, err := searchql.Compile(s); err != nil {
+			return nil, err
 		}
 		page := &enrichd.PersonPage{People: []*enrichd.Person{Jane(), John("0000000000000a01", "Acme")}, NextCursor: "c2", Total: -1}
 		if s.TotalCount {

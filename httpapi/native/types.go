@@ -18,8 +18,8 @@ const (
 	DefaultSearchLimit = 20
 	MaxSearchLimit     = 1000
 	// maxFilterDepth and maxFilterNodes bound a search filter tree.
-	maxFilterDepth = 8
-	maxFilterNodes = 200
+	maxFilterDepth = 10
+	maxFilterNodes = 201 // 200 conditions under one group
 )
 
 // personRequest is one person to enrich: any combination of identifiers plus
