@@ -40,6 +40,8 @@ const (
 type fixture struct {
 	people    []*enrichd.Person
 	companies map[string]*enrichd.Company
+	// boom is the email on which the engine fails; "" disables the failure.
+	boom string
 }
 
 func newFixture() *fixture {
@@ -94,13 +96,14 @@ func newFixture() *fixture {
 	return &fixture{
 		people:    []*enrichd.Person{abhilash, david},
 		companies: map[string]*enrichd.Company{crustdata.ID: crustdata, retool.ID: retool},
+		boom:      "boom@crustdata.com",
 	}
 }
 
 // match is a deterministic stand-in for the engine: canonical URLs match
 // exactly, business emails with 0.93.
 func (f *fixture) match(_ context.Context, req enrichd.MatchRequest) (*enrichd.Match, error) {
-	if req.Email == "boom@crustdata.com" {
+	if f.boom != "" && req.Email == f.boom {
 		return nil, errors.New("sqlite: disk I/O error at /var/lib/enrichd/secret.db")
 	}
 	m := &enrichd.Match{}
@@ -120,6 +123,7 @@ func (f *fixture) match(_ context.Context, req enrichd.MatchRequest) (*enrichd.M
 // harness is the handler over mocks, recording charges and searches.
 type harness struct {
 	handler  http.Handler
+	fixture  *fixture
 	mu       sync.Mutex
 	balances map[string]int64
 	charges  []enrichd.Charge
@@ -129,7 +133,7 @@ type harness struct {
 func newHarness(tb testing.TB) *harness {
 	tb.Helper()
 	f := newFixture()
-	h := &harness{balances: map[string]int64{keyOK: 1000, keyNoPerm: 1000, keyBroke: 0, keyNoCrust: 1000, keyNoSearch: 1000, keyLimited: 1000}}
+	h := &harness{fixture: f, balances: map[string]int64{keyOK: 1000, keyNoPerm: 1000, keyBroke: 0, keyNoCrust: 1000, keyNoSearch: 1000, keyLimited: 1000}}
 	plans := map[string]enrichd.Plan{
 		keyOK:       enrichd.DefaultPlan(),
 		keyNoPerm:   {Name: "basic"},
