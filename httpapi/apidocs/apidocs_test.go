@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -324,5 +325,115 @@ func TestRender_Links(t *testing.T) {
 		if !strings.Contains(body, `id="`+anchor+`"`) {
 			t.Errorf("dangling link #%s", anchor)
 		}
+	}
+}
+
+// Ensure the document describes what the server really answers: every golden
+// response of the native API validates against its operation's schema for
+// its status, and every golden response of a vendor dialect against one of
+// the response schemas of that dialect's operations.
+func TestSpec_DescribesGoldenResponses(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData(apidocs.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := []openapi3.SchemaValidationOption{openapi3.EnableJSONSchema2020(), openapi3.VisitAsResponse(), openapi3.MultiErrors()}
+	schemaFor := func(op *openapi3.Operation, status string) *openapi3.Schema {
+		resp := op.Responses.Value(status)
+		if resp == nil || resp.Value == nil {
+			return nil
+		}
+		mt := resp.Value.Content.Get("application/json")
+		if mt == nil || mt.Schema == nil {
+			return nil
+		}
+		// NOTE: kin-openapi validates schemas that hold references with its
+		// OpenAPI 3.0 rules (no type means "not null") unless the schema uses
+		// a JSON Schema 2020-12 keyword; an empty $defs makes it use its
+		// 2020-12 validator, which is what a 3.1 document means.
+		return &openapi3.Schema{AllOf: openapi3.SchemaRefs{mt.Schema}, Defs: openapi3.Schemas{"_": &openapi3.SchemaRef{Value: &openapi3.Schema{}}}}
+	}
+
+	t.Run("native", func(t *testing.T) {
+		files, _ := filepath.Glob("../native/testdata/*.response.golden.json")
+		if len(files) == 0 {
+			t.Fatal("no native golden files")
+		}
+		for _, f := range files {
+			var golden struct {
+				Status int             `json:"status"`
+				Body   json.RawMessage `json:"body"`
+			}
+			var req struct{ Path string }
+			mustReadJSON(t, f, &golden)
+			mustReadJSON(t, strings.Replace(f, ".response.golden.json", ".request.json", 1), &req)
+			item := doc.Paths.Find(req.Path)
+			if item == nil || item.Post == nil {
+				if golden.Status != http.StatusNotFound {
+					t.Errorf("%s: POST %s is not documented", f, req.Path)
+				}
+				continue
+			}
+			schema := schemaFor(item.Post, strconv.Itoa(golden.Status))
+			if schema == nil {
+				t.Errorf("%s: POST %s does not document status %d", f, req.Path, golden.Status)
+				continue
+			}
+			var v any
+			_ = json.Unmarshal(golden.Body, &v)
+			if err := schema.VisitJSON(v, opts...); err != nil {
+				t.Errorf("%s: body does not match the documented %d response:\n%v", f, golden.Status, err)
+			}
+		}
+	})
+
+	for dialect, tag := range map[string]string{"crustdata": "Crustdata dialect", "clodura": "Clodura dialect", "ocean": "Ocean.io dialect", "apione": "ApiOne dialect"} {
+		t.Run(dialect, func(t *testing.T) {
+			var schemas []*openapi3.Schema
+			for _, item := range doc.Paths.Map() {
+				for _, op := range item.Operations() {
+					if len(op.Tags) == 0 || op.Tags[0] != tag {
+						continue
+					}
+					for status := range op.Responses.Map() {
+						if s := schemaFor(op, status); s != nil {
+							schemas = append(schemas, s)
+						}
+					}
+				}
+			}
+			files, _ := filepath.Glob("../" + dialect + "/testdata/*.response.golden.json")
+			if len(schemas) == 0 || len(files) == 0 {
+				t.Fatalf("%d schemas, %d golden files", len(schemas), len(files))
+			}
+			for _, f := range files {
+				var v any
+				mustReadJSON(t, f, &v)
+				var errs []string
+				for _, s := range schemas {
+					err := s.VisitJSON(v, opts...)
+					if err == nil {
+						errs = nil
+						break
+					}
+					errs = append(errs, err.Error())
+				}
+				if errs != nil {
+					slices.SortFunc(errs, func(a, b string) int { return len(a) - len(b) })
+					t.Errorf("%s: no documented %s response matches; closest:\n%s", f, tag, errs[0])
+				}
+			}
+		})
+	}
+}
+
+func mustReadJSON(tb testing.TB, file string, v any) {
+	tb.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		tb.Fatalf("%s: %v", file, err)
 	}
 }
