@@ -31,6 +31,9 @@ func (c Calibration) Apply(x float64) float64 {
 	return a.Y + (b.Y-a.Y)*(x-a.X)/(b.X-a.X)
 }
 
+// maxConfidence is the highest confidence the engine reports.
+const maxConfidence = 0.999
+
 // FitCalibration fits a monotone map from raw posteriors to outcomes
 // (isotonic regression by pool-adjacent-violators) and returns it with at
 // most maxPoints knots. xs are raw posteriors, ys 1 for a right candidate and
@@ -58,9 +61,27 @@ func FitCalibration(xs []float64, ys []bool, maxPoints int) Calibration {
 			blocks = append(blocks, block{a.sumX + b.sumX, a.sumY + b.sumY, a.n + b.n})
 		}
 	}
+	// Merge blocks smaller than minBlock with a neighbour, so that a few
+	// samples cannot make a step (the fit must generalise, not memorise).
+	const minBlock = 100
+	for i := 0; i < len(blocks); {
+		if blocks[i].n >= minBlock || len(blocks) == 1 {
+			i++
+			continue
+		}
+		j := i + 1
+		if j == len(blocks) {
+			j = i - 1
+		}
+		a, b := blocks[min(i, j)], blocks[max(i, j)]
+		merged := block{a.sumX + b.sumX, a.sumY + b.sumY, a.n + b.n}
+		blocks = append(blocks[:min(i, j)], append([]block{merged}, blocks[max(i, j)+1:]...)...)
+		i = min(i, j)
+	}
 	var c Calibration
 	for _, b := range blocks {
-		c = append(c, CalibrationPoint{X: b.sumX / b.n, Y: b.sumY / b.n})
+		// NOTE: never claim certainty: labelled data this size cannot show it.
+		c = append(c, CalibrationPoint{X: b.sumX / b.n, Y: min(b.sumY/b.n, maxConfidence)})
 	}
 	// Thin to maxPoints knots, keeping the ends.
 	if maxPoints > 1 && len(c) > maxPoints {

@@ -272,7 +272,11 @@ func nicknameQueryNames(folded string) []string {
 }
 
 // IsNickname reports whether two folded given names are the same name in
-// different forms ("bob" and "robert", "bill" and "william").
+// different forms ("bob" and "robert", "bill" and "william", "bob" and "rob").
+// NOTE: two names count through a shared full form only when that form is
+// at least as long as both ("bob"/"rob" via "robert"), because the nickname
+// list also links full names through a short form ("robert" and "william"
+// are both listed under "bill").
 func IsNickname(a, b string) bool {
 	if a == b {
 		return true
@@ -283,7 +287,7 @@ func IsNickname(a, b string) bool {
 		return true
 	}
 	for _, x := range ra {
-		if contains(rb, x) {
+		if len(x) >= len(a) && len(x) >= len(b) && contains(rb, x) {
 			return true
 		}
 	}

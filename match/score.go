@@ -47,11 +47,11 @@ var (
 	mFirstExact     = 0.88
 	muFirstNick     = mu{0.05, 0.003}
 	muFirstJWHigh   = mu{0.03, 0.002}
-	muFirstJWMid    = mu{0.012, 0.01}
+	muFirstJWMid    = mu{0.01, 0.05} // Mark/Mary: more often two people than a typo
 	muFirstPartial  = mu{0.02, 0.001}
 	muFirstInitial  = mu{0.02, 0.06}
 	muFirstPhonetic = mu{0.01, 0.004}
-	muFirstConflict = mu{0.01, 0.95}
+	muFirstConflict = mu{0.005, 0.95}
 
 	mLastExact     = 0.90
 	muLastJWHigh   = mu{0.04, 0.001}
@@ -64,16 +64,16 @@ var (
 	muMiddleAgree    = mu{0.6, 0.1}
 	muMiddleConflict = mu{0.1, 0.8}
 
-	mCompanyCurrent     = 0.85
-	mCompanyPast        = 0.10
-	muCompanyConflict   = mu{0.06, 0.999}
-	mCompanyFuzzy       = 0.05
-	muTitleAgree        = mu{0.5, 0.02}
-	muTitleConflict     = mu{0.3, 0.9}
-	muCountryAgree      = mu{0.9, 0.3}
-	muCountryConflict   = mu{0.08, 0.7}
-	muCityAgree         = mu{0.7, 0.02}
-	muCityConflict      = mu{0.2, 0.95}
+	mCompanyCurrent   = 0.85
+	mCompanyPast      = 0.10
+	muCompanyConflict = mu{0.06, 0.999}
+	mCompanyFuzzy     = 0.05
+	muTitleAgree      = mu{0.5, 0.02}
+	muTitleConflict   = mu{0.3, 0.9}
+	muCountryAgree    = mu{0.9, 0.3}
+	muCountryConflict = mu{0.08, 0.7}
+	muCityAgree       = mu{0.7, 0.02}
+	muCityConflict    = mu{0.2, 0.95}
 )
 
 // scoreContext is what every candidate of one request is compared against.
@@ -260,7 +260,28 @@ func (sc *scoreContext) nameFreqWeight(m, freq float64) float64 {
 	return math.Log2(m / min(max(freq, 1e-7), 0.5))
 }
 
+// capBelow keeps a non-exact level's weight below the exact level's, so that
+// "Johansson" never beats "Johnson" for a query "Johnson" however common
+// Johnson is.
+func capBelow(level string, w, exact float64) (string, float64) {
+	margin := map[string]float64{LevelNickname: 1, LevelJWHigh: 1.5, LevelPartial: 1.5, LevelInitial: 2, LevelJWMid: 3, LevelPhonetic: 3}[level]
+	if margin > 0 && w > exact-margin {
+		w = exact - margin
+	}
+	return level, w
+}
+
 func (sc *scoreContext) compareFirst(q, c string) (string, float64) {
+	level, w := sc.compareFirstRaw(q, c)
+	return capBelow(level, w, sc.nameFreqWeight(mFirstExact, sc.firstFreq))
+}
+
+func (sc *scoreContext) compareLast(q, c string) (string, float64) {
+	level, w := sc.compareLastRaw(q, c)
+	return capBelow(level, w, sc.nameFreqWeight(mLastExact, sc.lastFreq))
+}
+
+func (sc *scoreContext) compareFirstRaw(q, c string) (string, float64) {
 	if q == "" || c == "" {
 		return LevelMissing, 0
 	}
@@ -290,7 +311,7 @@ func (sc *scoreContext) compareFirst(q, c string) (string, float64) {
 	return LevelConflict, muFirstConflict.w()
 }
 
-func (sc *scoreContext) compareLast(q, c string) (string, float64) {
+func (sc *scoreContext) compareLastRaw(q, c string) (string, float64) {
 	if q == "" || c == "" {
 		return LevelMissing, 0
 	}

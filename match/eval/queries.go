@@ -97,26 +97,50 @@ func stripAccents(s string) string {
 	return b.String()
 }
 
-// nameAt reports whether anyone who works or worked at company ci has a
-// name a careful human could take for first+last (same, nickname or a
-// one-typo spelling), so that "absent" queries are truly absent.
+func sharesWord(a, b string) bool {
+	for _, x := range strings.Fields(a) {
+		for _, y := range strings.Fields(b) {
+			if x == y && len(x) >= 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// similarCount counts the people who work or worked at company ci with a
+// name similar to first+last.
+func (g *generator) similarCount(ci int, first, last string) int {
+	n := 0
+	g.eachSimilar(ci, first, last, func() { n++ })
+	return n
+}
+
 func (g *generator) nameAt(ci int, first, last string) bool {
+	return g.similarCount(ci, first, last) > 0
+}
+
+// eachSimilar calls found for everyone who works or worked at company ci
+// with a name a careful human could take for first+last (same, nickname, a
+// one-typo spelling, a part of a compound name), so that "absent" queries
+// are truly absent.
+func (g *generator) eachSimilar(ci int, first, last string, found func()) {
 	f, l := match.Fold(first), match.Fold(last)
 	similar := func(p *enrichd.Person) bool {
 		pf, pl := match.Fold(p.FirstName), match.Fold(p.LastName)
-		return match.JaroWinkler(pl, l) >= 0.9 && (match.IsNickname(pf, f) || match.JaroWinkler(pf, f) >= 0.9)
+		lastSimilar := match.JaroWinkler(pl, l) >= 0.9 || sharesWord(pl, l)
+		return lastSimilar && (match.IsNickname(pf, f) || match.JaroWinkler(pf, f) >= 0.9 || sharesWord(pf, f))
 	}
 	for _, i := range g.companies[ci].employees {
 		if similar(g.people[i]) {
-			return true
+			found()
 		}
 	}
 	for _, p := range g.people {
 		if len(p.Employment) > 1 && p.Employment[1].CompanyDomain == g.companies[ci].c.Domain && similar(p) {
-			return true
+			found()
 		}
 	}
-	return false
 }
 
 func (g *generator) query(kind string) (Query, bool) {
@@ -231,7 +255,20 @@ func (g *generator) query(kind string) (Query, bool) {
 		q.Want, q.Req = i, nameReq(i)
 		g.companyRequest(&q.Req, g.companyOf(i))
 	case KindPastEmployer:
-		i := g.pick(func(i int) bool { return len(g.people[i].Employment) > 1 })
+		// Only when nobody else at the past employer has a similar name:
+		// otherwise the current employee is the better answer.
+		i := g.pick(func(i int) bool {
+			p := g.people[i]
+			if len(p.Employment) < 2 {
+				return false
+			}
+			for ci, gc := range g.companies {
+				if gc.c.Domain == p.Employment[1].CompanyDomain {
+					return g.similarCount(ci, p.FirstName, p.LastName) == 1
+				}
+			}
+			return false
+		})
 		if i < 0 {
 			return q, false
 		}
