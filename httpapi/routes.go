@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 
+	"github.com/enrichd/enrichd/httpapi/admin"
 	"github.com/enrichd/enrichd/httpapi/apidocs"
 	"github.com/enrichd/enrichd/httpapi/apione"
 	"github.com/enrichd/enrichd/httpapi/clodura"
@@ -29,6 +30,8 @@ func routes(mux *http.ServeMux, s *kit.Services, cfg Config) {
 	mux.Handle("/api/v1/cleanup/", clodura.NewHandler(s))
 	mux.Handle("/v2/enrich/", ocean.NewHandler(s))
 	mux.Handle("/api/v1/people/", apione.NewHandler(s))
+
+	mux.Handle(admin.Prefix, admin.NewHandler(s, cfg.AdminToken))
 
 	mux.Handle("GET /openapi.json", apidocs.SpecHandler())
 	mux.Handle("GET /docs", apidocs.DocsHandler())
