@@ -166,6 +166,9 @@ func project(p *enrichd.Person, fields []string, key *enrichd.APIKey) *enrichd.P
 	}
 	var out enrichd.Person
 	if len(fields) == 0 {
+		if (len(p.Certifications) == 0 || kit.FieldAllowed(key, "certifications")) && (len(p.Honors) == 0 || kit.FieldAllowed(key, "honors")) {
+			return p // nothing to hide: encode the record as it is
+		}
 		out = *p
 	} else {
 		out.ID = p.ID
