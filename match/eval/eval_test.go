@@ -137,3 +137,29 @@ func TestECE(t *testing.T) {
 		t.Errorf("ECE(empty)=%v", got)
 	}
 }
+
+// Ensure the FEBRL linkage runs end to end and stays precise: wrong links are
+// what users leave vendors for, so precision must hold even where recall is
+// limited by FEBRL's corrupted suburbs and missing names.
+func TestFEBRL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("links 5,000 records")
+	}
+	rep, err := RunFEBRL(context.Background(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	rep.Print(&out)
+	t.Log("\n" + out.String())
+	k := rep.Kind(KindFEBRL)
+	if k == nil || k.Queries < 4000 {
+		t.Fatalf("FEBRL queries: %+v", k)
+	}
+	if k.Precision() < 0.98 {
+		t.Errorf("FEBRL precision %.3f < 0.98", k.Precision())
+	}
+	if k.Recall() < 0.5 {
+		t.Errorf("FEBRL recall %.3f < 0.5", k.Recall())
+	}
+}
