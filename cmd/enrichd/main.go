@@ -100,7 +100,10 @@ func run(ctx context.Context, args []string, env func(string) string, stdin io.R
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 {
 			if _, ok := commands()[rest[0]]; ok {
-				return run(ctx, []string{rest[0], "--help"}, env, stdin, stdout, stderr)
+				if err := run(ctx, []string{rest[0], "--help"}, env, stdin, stdout, stderr); !errors.Is(err, errHelp) {
+					return err
+				}
+				return nil
 			}
 		}
 		printHelp(stdout)
