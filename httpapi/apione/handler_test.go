@@ -3,6 +3,7 @@ package apione_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"log/slog"
@@ -330,8 +331,9 @@ func assertGolden(tb testing.TB, path string, got []byte) {
 	}
 }
 
-// TestEnrich_RequestIDWithoutMiddleware ensures a request id is still
-// reported when the handler runs without the server's middleware.
+// TestEnrich_RequestIDWithoutMiddleware ensures a request id is reported,
+// and is the one the ledger recorded, when the handler runs without the
+// server's middleware.
 func TestEnrich_RequestIDWithoutMiddleware(t *testing.T) {
 	l := newLedger()
 	s := &kit.Services{
@@ -342,8 +344,14 @@ func TestEnrich_RequestIDWithoutMiddleware(t *testing.T) {
 	r.Header.Set("X-API-Key", keyOK)
 	w := httptest.NewRecorder()
 	apione.NewHandler(s).ServeHTTP(w, r)
-	if w.Code != 200 || !strings.Contains(w.Body.String(), `"request_id":"req_`) {
+	var res struct {
+		RequestID string `json:"request_id"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || w.Code != 200 || res.RequestID == "" {
 		t.Fatalf("status=%d body=%s", w.Code, w.Body)
+	}
+	if len(l.charges) != 1 || l.charges[0].RequestID != res.RequestID {
+		t.Fatalf("request_id %q, ledger %+v", res.RequestID, l.charges)
 	}
 }
 

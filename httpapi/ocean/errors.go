@@ -52,6 +52,7 @@ type answer struct {
 // Ocean's FastAPI service answers 403, not 401, for a missing or unknown
 // token, and FastAPI's defaults for routing errors.
 var answers = map[string]answer{
+	enrichd.EINVALID:        {http.StatusBadRequest, ""}, // e.g. a malformed Idempotency-Key header
 	enrichd.EUNAUTHORIZED:   {http.StatusForbidden, detailUnknownToken},
 	enrichd.EFORBIDDEN:      {http.StatusForbidden, detailUnknownToken},
 	enrichd.EPAYMENT:        {http.StatusPaymentRequired, detailInsufficient},
@@ -89,15 +90,6 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 
 	code := enrichd.ErrorCode(err)
-	if code == enrichd.EINVALID {
-		// Any other invalid input (e.g. the engine finding no usable
-		// identifier) is a pydantic-style value error on the person.
-		writeJSON(w, http.StatusUnprocessableEntity, &httpValidationError{Detail: []validationError{{
-			Type: "value_error", Loc: []any{"body", "person"}, Msg: "Value error, " + enrichd.ErrorMessage(err),
-			Ctx: map[string]any{"error": enrichd.ErrorMessage(err)},
-		}}})
-		return
-	}
 	a, ok := answers[code]
 	if !ok {
 		a = answers[enrichd.EINTERNAL]
@@ -113,4 +105,12 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", strconv.Itoa(int((e.RetryAfter+time.Second-1)/time.Second)))
 	}
 	writeJSON(w, a.status, &detailError{Detail: detail})
+}
+
+// valueError turns the engine's EINVALID (the person has no usable
+// identifier) into pydantic's model-level value_error on the person.
+func valueError(err error) validationErrors {
+	msg := enrichd.ErrorMessage(err)
+	return validationErrors{{Type: "value_error", Loc: []any{"body", "person"}, Msg: "Value error, " + msg,
+		Ctx: map[string]any{"error": msg}}}
 }

@@ -123,7 +123,10 @@ func (h *handler) handleEnrich(w http.ResponseWriter, r *http.Request) {
 	}
 
 	c, m, err := h.find(r, req)
-	if err != nil {
+	if enrichd.ErrorCode(err) == enrichd.EINVALID {
+		writeError(w, r, valueError(err))
+		return
+	} else if err != nil {
 		h.fail(w, r, err)
 		return
 	}
