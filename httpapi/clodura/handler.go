@@ -16,6 +16,7 @@ import (
 
 	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/httpapi/kit"
+	"github.com/enrichd/enrichd/match"
 )
 
 // Route and metering names.
@@ -202,6 +203,9 @@ func (q *enrichRequest) validate() error {
 		return enrichd.Errorf(enrichd.EINVALID, "Bad request: at least one identifier must be provided "+
 			"(linkedinUrl, email, or firstName and lastName with organisationName or orgLinkedinUrl).")
 	}
+	if err := q.validateValues(); err != nil {
+		return err
+	}
 	if q.LinkedInURL != "" || q.Email != "" {
 		return nil
 	}
@@ -220,6 +224,31 @@ func (q *enrichRequest) validate() error {
 			"without linkedinUrl or email, provide firstName, lastName and organisationName or orgLinkedinUrl."}
 	}
 	return nil
+}
+
+// validateValues rejects identifiers that cannot identify anyone, with
+// Clodura's 400 ("malformed input"), before anything is matched.
+func (q *enrichRequest) validateValues() error {
+	fields := map[string]string{}
+	if q.LinkedInURL != "" {
+		if _, ok := match.CanonicalLinkedInURL(q.LinkedInURL); !ok {
+			fields["linkedinUrl"] = "not a LinkedIn profile URL (https://www.linkedin.com/in/...)"
+		}
+	}
+	if q.Email != "" {
+		if _, ok := match.CleanEmail(q.Email); !ok {
+			fields["email"] = "not a valid email address"
+		}
+	}
+	if q.OrgLinkedInURL != "" {
+		if _, ok := match.CanonicalCompanyLinkedInURL(q.OrgLinkedInURL); !ok {
+			fields["orgLinkedinUrl"] = "not a LinkedIn company URL (https://www.linkedin.com/company/...)"
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	return enrichd.InvalidFields("Bad request: malformed input.", fields)
 }
 
 // matchRequest converts the request for the engine.

@@ -234,6 +234,7 @@ func TestEnrich(t *testing.T) {
 		{name: "no_match", wantStatus: 404, wantCredits: 0},
 		// 400 malformed input: no identifier at all.
 		{name: "err_400_no_identifier", wantStatus: 400, wantCredits: -1},
+		{name: "err_400_malformed_values", wantStatus: 400, wantCredits: -1},
 		// 422 invalid parameter combination or malformed JSON.
 		{name: "err_422_first_name_only", wantStatus: 422, wantCredits: -1},
 		{name: "err_422_names_without_company", wantStatus: 422, wantCredits: -1},
