@@ -85,8 +85,9 @@ func NewEngine(people enrichd.PersonService, companies enrichd.CompanyService, k
 	}
 }
 
-// SetCalibration replaces the map from raw posterior to confidence; a nil
-// Calibration reports raw posteriors (used to fit a new table).
+// SetCalibration replaces the map from raw posterior to confidence. A nil
+// Calibration reports each candidate's raw, unshared posterior instead of a
+// confidence: the input for fitting a new table (FitCalibration).
 func (e *Engine) SetCalibration(c Calibration) { e.calib = c }
 
 // MatchPerson returns the people req may describe, best first, with
@@ -367,28 +368,39 @@ func (e *Engine) loadFrequencies(ctx context.Context, sc *scoreContext) error {
 
 // rank turns weights into calibrated confidences. Each candidate's odds are
 // its likelihood ratio times the prior 1/N that a given person is the one;
-// the posterior of candidate i is odds_i / (1 + Σ odds), so two near-equal
-// candidates share the belief instead of both looking certain.
+// the calibration table maps each candidate's own posterior to a probability;
+// then the candidates share belief as rival explanations of one request:
+// confidence_i = o_i / (1 + Σ o_j) with o = p/(1−p), so that two near-equal
+// candidates both get low confidence instead of both looking certain.
 func (e *Engine) rank(list []scored, n float64, topK int, minConf float64, explain bool) []enrichd.Candidate {
 	if len(list) == 0 {
 		return nil
 	}
 	logPrior := -math.Log2(max(n, 1))
-	// Work in log space to stay finite with identifier weights of 30+ bits.
-	maxLog := math.Inf(-1)
-	for _, s := range list {
-		maxLog = max(maxLog, s.weight+logPrior)
-	}
-	// denominator = 1 + Σ 2^(w_i + logPrior), scaled by 2^-maxLog.
-	scale := math.Max(maxLog, 0)
-	den := math.Exp2(-scale)
-	for _, s := range list {
-		den += math.Exp2(s.weight + logPrior - scale)
+	odds := make([]float64, len(list))
+	sum := 0.0
+	for i, s := range list {
+		// The candidate's own posterior, computed stably in log space.
+		lo := s.weight + logPrior
+		alone := 1 / (1 + math.Exp2(-lo))
+		if e.calib == nil {
+			odds[i] = alone // raw mode (for fitting a calibration): no sharing
+			continue
+		}
+		p := min(max(e.calib.Apply(alone), 1e-9), maxConfidence)
+		odds[i] = p / (1 - p)
+		sum += odds[i]
 	}
 	out := make([]enrichd.Candidate, 0, len(list))
-	for _, s := range list {
-		raw := math.Exp2(s.weight+logPrior-scale) / den
-		conf := e.calib.Apply(raw)
+	for i, s := range list {
+		conf := odds[i]
+		if e.calib != nil {
+			conf = odds[i] / (1 + sum)
+			// A lone candidate keeps its calibrated probability exactly.
+			if len(list) == 1 {
+				conf = odds[i] / (1 + odds[i])
+			}
+		}
 		if conf < max(minConf, noiseFloor) {
 			continue
 		}

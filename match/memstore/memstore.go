@@ -122,9 +122,13 @@ func (s *Store) AddCompany(c *enrichd.Company) string {
 func (s *Store) addCompanyLocked(c *enrichd.Company) string {
 	keys := s.keyer.CompanyIdentityKeys(c)
 	for _, k := range keys {
-		if ids := s.companyKeys[k]; len(ids) > 0 {
-			c.ID = ids[0]
-			return ids[0]
+		for _, id := range s.companyKeys[k] {
+			// NOTE: a shared name does not merge companies whose domains differ.
+			if old := s.companies[id]; strings.HasPrefix(k, match.KeyCompanyName) && old.Domain != "" && c.Domain != "" && !strings.EqualFold(old.Domain, c.Domain) {
+				continue
+			}
+			c.ID = id
+			return id
 		}
 	}
 	c.ID = s.newID("c")
