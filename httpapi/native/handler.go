@@ -249,7 +249,9 @@ func buildResult(m *enrichd.Match, p *personRequest, key *enrichd.APIKey) person
 	res := personResult{
 		Company:           m.Company,
 		CompanyConfidence: m.CompanyConfidence,
-		GuessedEmail:      m.GuessedEmail,
+	}
+	if kit.FieldAllowed(key, enrichd.FieldContact) {
+		res.GuessedEmail = m.GuessedEmail // an address is contact data
 	}
 	if m.Company == nil {
 		res.CompanyConfidence = 0

@@ -24,7 +24,7 @@ const (
 	keyTwo      = "ek_test_two"      // 2 credits
 	keyCrust    = "ek_test_crust"    // plan allows only the crustdata API
 	keyNoSearch = "ek_test_nosearch" // plan denies native:person/search
-	keyCerts    = "ek_test_certs"    // plan may see certifications and honors
+	keyBasic    = "ek_test_basic"    // plan without field permissions: no contact, certifications or honors
 	keyLimited  = "ek_test_limited"  // over its rate limit
 )
 
@@ -138,7 +138,7 @@ type Accounts struct {
 // NewAccounts returns the accounts of the test keys.
 func NewAccounts() *Accounts {
 	a := &Accounts{balances: map[string]int64{
-		keyGood: 100, keyPoor: 0, keyTwo: 2, keyCrust: 100, keyNoSearch: 100, keyCerts: 100, keyLimited: 100,
+		keyGood: 100, keyPoor: 0, keyTwo: 2, keyCrust: 100, keyNoSearch: 100, keyBasic: 100, keyLimited: 100,
 	}}
 	a.AuthenticateFn = func(ctx context.Context, secret string) (*enrichd.APIKey, error) {
 		a.mu.Lock()
@@ -147,14 +147,14 @@ func NewAccounts() *Accounts {
 		if !ok {
 			return nil, enrichd.Errorf(enrichd.EUNAUTHORIZED, "Invalid API key.")
 		}
-		k := &enrichd.APIKey{ID: "key_" + strings.TrimPrefix(secret, "ek_test_"), Name: secret, Balance: bal, Plan: enrichd.Plan{Name: "test"}}
+		k := &enrichd.APIKey{ID: "key_" + strings.TrimPrefix(secret, "ek_test_"), Name: secret, Balance: bal, Plan: enrichd.DefaultPlan()}
 		switch secret {
 		case keyCrust:
 			k.Plan.APIs = []string{enrichd.APICrustdata}
 		case keyNoSearch:
 			k.Plan.DeniedEndpoints = []string{"native:person/search"}
-		case keyCerts:
-			k.Plan.FieldPermissions = []string{"certifications", "honors"}
+		case keyBasic:
+			k.Plan.FieldPermissions = nil
 		}
 		return k, nil
 	}

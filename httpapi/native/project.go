@@ -17,9 +17,10 @@ var personFields = []string{
 }
 
 // gatedFields need a plan field permission of the same name, as Crustdata
-// documents for certifications and honors. Without it they are left out of
-// every answer, and asking for them by name is EFORBIDDEN.
-var gatedFields = []string{"certifications", "honors"}
+// documents for contact data, certifications and honors (the default plan
+// grants all three). Without it they are left out of every answer, and
+// asking for them by name is EFORBIDDEN.
+var gatedFields = []string{enrichd.FieldContact, enrichd.FieldCertifications, enrichd.FieldHonors}
 
 // PersonFields returns the names accepted in "fields": the top-level JSON
 // names of enrichd.Person.
@@ -166,7 +167,9 @@ func project(p *enrichd.Person, fields []string, key *enrichd.APIKey) *enrichd.P
 	}
 	var out enrichd.Person
 	if len(fields) == 0 {
-		if (len(p.Certifications) == 0 || kit.FieldAllowed(key, "certifications")) && (len(p.Honors) == 0 || kit.FieldAllowed(key, "honors")) {
+		if (contactEmpty(&p.Contact) || kit.FieldAllowed(key, enrichd.FieldContact)) &&
+			(len(p.Certifications) == 0 || kit.FieldAllowed(key, enrichd.FieldCertifications)) &&
+			(len(p.Honors) == 0 || kit.FieldAllowed(key, enrichd.FieldHonors)) {
 			return p // nothing to hide: encode the record as it is
 		}
 		out = *p
@@ -179,12 +182,18 @@ func project(p *enrichd.Person, fields []string, key *enrichd.APIKey) *enrichd.P
 	for _, g := range gatedFields {
 		if !kit.FieldAllowed(key, g) {
 			switch g {
-			case "certifications":
+			case enrichd.FieldContact:
+				out.Contact = enrichd.Contact{}
+			case enrichd.FieldCertifications:
 				out.Certifications = nil
-			case "honors":
+			case enrichd.FieldHonors:
 				out.Honors = nil
 			}
 		}
 	}
 	return &out
+}
+
+func contactEmpty(c *enrichd.Contact) bool {
+	return len(c.BusinessEmails) == 0 && len(c.PersonalEmails) == 0 && len(c.Phones) == 0 && len(c.Websites) == 0
 }
