@@ -508,7 +508,9 @@ func TestSpec_DescribesAdminResponses(t *testing.T) {
 		RevokeAPIKeyFn:   func(ctx context.Context, id string) error { return nil },
 		UpdatePlanFn:     func(ctx context.Context, id string, plan enrichd.Plan) error { return nil },
 		GrantFn:          func(ctx context.Context, keyID string, credits int64, note string) (int64, error) { return 1500, nil },
-		UsageFn:          func(ctx context.Context, keyID string, since time.Time) ([]enrichd.Charge, error) { return charges, nil },
+		UsageFn: func(ctx context.Context, keyID string, since time.Time) ([]enrichd.Charge, error) {
+			return charges, nil
+		},
 	}
 	srv := httpapi.NewServer(httpapi.Config{AdminToken: "admin-secret-for-tests"}, &kit.Services{Kit: &kit.Kit{Accounts: accounts}}, nil)
 	opts := []openapi3.SchemaValidationOption{openapi3.EnableJSONSchema2020(), openapi3.VisitAsResponse(), openapi3.MultiErrors()}
