@@ -43,8 +43,8 @@ func (im *Importer) progress(cnt *counters, start time.Time) (stop func()) {
 	}
 }
 
-// progressLine formats one progress report. The fraction comes from bytes
-// read (the only measure known before the end); the rate from rows committed.
+// progressLine formats one progress report: the fraction of rows written
+// out of the total estimated from the bytes read, and the rate of rows written.
 func progressLine(cnt *counters, elapsed time.Duration, bar bool) string {
 	read, done := cnt.read.Load(), cnt.done.Load()
 	rate := 0.0
@@ -59,7 +59,12 @@ func progressLine(cnt *counters, elapsed time.Duration, bar bool) string {
 	if size <= 0 || bytes > size {
 		return fmt.Sprintf("%s%d rows read, %d written, %.0f rows/s", file, read, done, rate)
 	}
-	frac := float64(bytes) / float64(size)
+	// Bytes read run ahead of rows written by the pipeline's buffers: estimate
+	// the total rows from the bytes read so far and compare rows written with it.
+	frac := 0.0
+	if read > 0 {
+		frac = float64(done) / float64(read) * float64(bytes) / float64(size)
+	}
 	eta := "--"
 	if frac > 0.01 {
 		eta = (time.Duration(float64(elapsed)/frac) - elapsed).Round(time.Second).String()
