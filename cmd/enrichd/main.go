@@ -85,7 +85,11 @@ func commands() map[string]command {
 		"serve":   {"serve the APIs (--demo: with generated demo data)", withoutStdin(runServe)},
 		"import":  {"import CSV or JSONL files of people and companies", runImportFrom},
 		"migrate": {"apply pending schema migrations", withoutStdin(runMigrate)},
+		"eval":    {"measure matching precision and recall on labelled data", withoutStdin(runEval)},
 		"version": {"print the version", withoutStdin(runVersion)},
+		"keys":    {"create, list, show, update and revoke API keys", withoutStdin(runKeys)},
+		"credits": {"grant credits to an API key", withoutStdin(runCredits)},
+		"usage":   {"report credit usage from the ledger", withoutStdin(runUsage)},
 	}
 }
 
