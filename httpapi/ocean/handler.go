@@ -171,7 +171,7 @@ func (h *handler) handleEnrich(w http.ResponseWriter, r *http.Request) {
 // find returns the person the request describes: by Ocean id (enrichd's
 // person id) when given and known, else by matching. c is nil on a miss.
 func (h *handler) find(r *http.Request, req *enrichRequest) (*enrichd.Candidate, *enrichd.Match, error) {
-	if isPersonID(req.Person.ID) {
+	if isPersonID(req.Person.ID) && h.s.People != nil {
 		p, err := h.s.People.FindPersonByID(r.Context(), req.Person.ID)
 		switch {
 		case err == nil:
