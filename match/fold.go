@@ -24,7 +24,8 @@ func Fold(s string) string {
 	if isPlainASCII(s) {
 		return foldASCII(s)
 	}
-	s = norm.NFD.String(norm.NFKC.String(s))
+	// Invalid bytes would stop normalisation of what follows them.
+	s = norm.NFD.String(norm.NFKC.String(strings.ToValidUTF8(s, " ")))
 	var b strings.Builder
 	b.Grow(len(s))
 	space := true // suppress leading spaces
