@@ -446,3 +446,41 @@ func TestNew_BatchSize(t *testing.T) {
 		t.Fatal("want an error for a negative batch size")
 	}
 }
+
+// FuzzImport runs whole imports of arbitrary files: no input may panic, a
+// failed import must be a clear EINVALID about the file, and a completed one
+// must account for every record.
+func FuzzImport(f *testing.F) {
+	f.Add("email,name\na@b.com,A B\n", false)
+	f.Add("Name,Domain\nAcme,acme.com\n\"x\n", false)
+	f.Add("{\"full_name\":\"A\",\"contact\":{\"personal_emails\":[{\"address\":\"a@gmail.com\"}]}}\n{", true)
+	f.Fuzz(func(t *testing.T, body string, jsonl bool) {
+		name := "f.csv"
+		if jsonl {
+			name = "f.jsonl"
+		}
+		var rej bytes.Buffer
+		cfg := importer.Config{Rejects: importer.NewRejects(&rej), BatchSize: 2}
+		im, err := importer.New(newMemStore(), match.NewKeyer(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := im.Import(context.Background(), []*importer.Input{input(name, body)})
+		if err != nil {
+			if enrichd.ErrorCode(err) != enrichd.EINVALID {
+				t.Fatalf("err = %v, want EINVALID", err)
+			}
+			return
+		}
+		cfg.Rejects.Close()
+		if sum.New+sum.Merged+sum.Unchanged+sum.Rejected != sum.Read {
+			t.Fatalf("summary does not add up: %+v", sum)
+		}
+		if sum.Rejected > 0 {
+			rows, err := csv.NewReader(&rej).ReadAll()
+			if err != nil || len(rows) != sum.Rejected+1 {
+				t.Fatalf("rejects file: %d rows, err %v; want %d", len(rows), err, sum.Rejected+1)
+			}
+		}
+	})
+}
