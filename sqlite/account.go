@@ -252,9 +252,8 @@ type acctChargeReq struct {
 	done    chan struct{}
 }
 
-// commitCharges applies batch in one transaction: per key, one read of the
-// balance, the affordable charges in arrival order, one UPDATE; then the
-// ledger rows. When the transaction fails, each charge is retried alone so
+// commitCharges applies batch in one transaction: the affordable charges in
+// arrival order, then their ledger rows. When the transaction fails, each charge is retried alone so
 // that one bad charge cannot fail the others.
 func (s *AccountService) commitCharges(ctx context.Context, batch []*acctChargeReq) {
 	err := s.applyCharges(ctx, batch)
@@ -284,48 +283,30 @@ func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeRe
 		return fmt.Errorf("charge: %w", err)
 	}
 	defer tx.Rollback()
-	sel, err := s.stmt(ctx, `SELECT balance FROM api_keys WHERE id = ?`)
-	if err != nil {
-		return err
-	}
-	sel = tx.StmtContext(ctx, sel)
-	balances := map[string]int64{}
-	spent := map[string]int64{}
-	var ok []*acctChargeReq
-	for _, r := range batch {
-		id := r.c.KeyID
-		bal, seen := balances[id]
-		if !seen {
-			if err := sel.QueryRowContext(ctx, id).Scan(&bal); errors.Is(err, sql.ErrNoRows) {
-				bal = -1
-			} else if err != nil {
-				return fmt.Errorf("charge: %w", err)
-			}
-			balances[id] = bal
-		}
-		switch {
-		case bal < 0:
-			r.err = enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", id)
-		case bal < r.c.Credits:
-			r.balance, r.err = bal, enrichd.ErrInsufficientCredits(r.c.Credits, bal)
-		default:
-			bal -= r.c.Credits
-			balances[id], spent[id] = bal, spent[id]+r.c.Credits
-			r.balance = bal
-			ok = append(ok, r)
-		}
-	}
-	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ?`)
+	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`)
 	if err != nil {
 		return err
 	}
 	upd = tx.StmtContext(ctx, upd)
-	for id, n := range spent {
-		if n == 0 {
+	var ok []*acctChargeReq
+	for _, r := range batch {
+		// The write lock is held from BEGIN (IMMEDIATE), so each guarded
+		// UPDATE sees the balance left by the charges before it.
+		err := upd.QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
+		if err == nil {
+			ok = append(ok, r)
 			continue
-		}
-		if _, err := upd.ExecContext(ctx, n, id); err != nil {
+		} else if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("charge: %w", err)
+		}
+		// Either no such key, or not enough credits: tell which.
+		var have int64
+		if err := tx.QueryRowContext(ctx, `SELECT balance FROM api_keys WHERE id = ?`, r.c.KeyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
+			r.err = enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", r.c.KeyID)
+		} else if err != nil {
+			return fmt.Errorf("charge: %w", err)
+		} else {
+			r.balance, r.err = have, enrichd.ErrInsufficientCredits(r.c.Credits, have)
 		}
 	}
 	// One multi-row INSERT per chunk: far fewer statements than rows.
