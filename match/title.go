@@ -95,8 +95,12 @@ func titleHas(t string, phrases ...string) bool {
 	return false
 }
 
+// titlePunct spells out the punctuation that joins title words; built once
+// because a Replacer's lazy build costs far more than using it.
+var titlePunct = strings.NewReplacer("&", " and ", "/", " ", "-", " ", ",", " ")
+
 func foldTitle(title string) string {
-	t := Fold(strings.NewReplacer("&", " and ", "/", " ", "-", " ", ",", " ").Replace(title))
+	t := Fold(titlePunct.Replace(title))
 	t = " " + t + " "
 	return titleExpander.Replace(t)
 }
