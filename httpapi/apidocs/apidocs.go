@@ -78,8 +78,8 @@ func checksum(b []byte) string {
 	return strconv.FormatUint(h, 36)
 }
 
-// Document is the part of an OpenAPI document the reference page shows.
-type Document struct {
+// document is the part of an OpenAPI document the reference page shows.
+type document struct {
 	OpenAPI string `json:"openapi"`
 	Info    struct {
 		Title       string `json:"title"`
@@ -93,50 +93,50 @@ type Document struct {
 	} `json:"tags"`
 	Paths      map[string]map[string]json.RawMessage `json:"paths"`
 	Components struct {
-		Schemas         map[string]*Schema         `json:"schemas"`
-		Responses       map[string]*Response       `json:"responses"`
+		Schemas         map[string]*schema         `json:"schemas"`
+		Responses       map[string]*response       `json:"responses"`
 		Headers         map[string]json.RawMessage `json:"headers"`
-		Parameters      map[string]*Parameter      `json:"parameters"`
-		SecuritySchemes map[string]*SecurityScheme `json:"securitySchemes"`
+		Parameters      map[string]*parameter      `json:"parameters"`
+		SecuritySchemes map[string]*securityScheme `json:"securitySchemes"`
 	} `json:"components"`
 }
 
-// Operation is one method on one path.
-type Operation struct {
+// operation is one method on one path.
+type operation struct {
 	OperationID string                `json:"operationId"`
 	Tags        []string              `json:"tags"`
 	Summary     string                `json:"summary"`
 	Description string                `json:"description"`
 	Security    []map[string][]string `json:"security"`
-	Parameters  []*Parameter          `json:"parameters"`
+	Parameters  []*parameter          `json:"parameters"`
 	RequestBody *struct {
 		Required bool                  `json:"required"`
-		Content  map[string]*MediaType `json:"content"`
+		Content  map[string]*mediaType `json:"content"`
 	} `json:"requestBody"`
-	Responses map[string]*Response `json:"responses"`
+	Responses map[string]*response `json:"responses"`
 }
 
-// Parameter is an operation parameter, or a reference to one.
-type Parameter struct {
+// parameter is an operation parameter, or a reference to one.
+type parameter struct {
 	Ref         string  `json:"$ref"`
 	Name        string  `json:"name"`
 	In          string  `json:"in"`
 	Required    bool    `json:"required"`
 	Description string  `json:"description"`
-	Schema      *Schema `json:"schema"`
+	Schema      *schema `json:"schema"`
 }
 
-// Response is one documented answer, or a reference to one.
-type Response struct {
+// response is one documented answer, or a reference to one.
+type response struct {
 	Ref         string                     `json:"$ref"`
 	Description string                     `json:"description"`
 	Headers     map[string]json.RawMessage `json:"headers"`
-	Content     map[string]*MediaType      `json:"content"`
+	Content     map[string]*mediaType      `json:"content"`
 }
 
-// MediaType holds a body schema and its examples.
-type MediaType struct {
-	Schema   *Schema         `json:"schema"`
+// mediaType holds a body schema and its examples.
+type mediaType struct {
+	Schema   *schema         `json:"schema"`
 	Example  json.RawMessage `json:"example"`
 	Examples map[string]struct {
 		Summary string          `json:"summary"`
@@ -144,8 +144,8 @@ type MediaType struct {
 	} `json:"examples"`
 }
 
-// SecurityScheme is how a caller authenticates.
-type SecurityScheme struct {
+// securityScheme is how a caller authenticates.
+type securityScheme struct {
 	Type        string `json:"type"`
 	Scheme      string `json:"scheme"`
 	In          string `json:"in"`
@@ -153,20 +153,20 @@ type SecurityScheme struct {
 	Description string `json:"description"`
 }
 
-// Schema is the subset of JSON Schema the page renders.
-type Schema struct {
+// schema is the subset of JSON schema the page renders.
+type schema struct {
 	Ref                  string             `json:"$ref"`
 	Type                 json.RawMessage    `json:"type"` // a string, or an array of them in 3.1
 	Title                string             `json:"title"`
 	Description          string             `json:"description"`
 	Format               string             `json:"format"`
 	Enum                 []any              `json:"enum"`
-	Properties           map[string]*Schema `json:"properties"`
+	Properties           map[string]*schema `json:"properties"`
 	Required             []string           `json:"required"`
-	Items                *Schema            `json:"items"`
-	OneOf                []*Schema          `json:"oneOf"`
-	AnyOf                []*Schema          `json:"anyOf"`
-	AllOf                []*Schema          `json:"allOf"`
+	Items                *schema            `json:"items"`
+	OneOf                []*schema          `json:"oneOf"`
+	AnyOf                []*schema          `json:"anyOf"`
+	AllOf                []*schema          `json:"allOf"`
 	AdditionalProperties json.RawMessage    `json:"additionalProperties"`
 	Minimum              *float64           `json:"minimum"`
 	Maximum              *float64           `json:"maximum"`
@@ -176,9 +176,9 @@ type Schema struct {
 	Pattern              string             `json:"pattern"`
 }
 
-// Parse decodes an OpenAPI document for rendering.
-func Parse(data []byte) (*Document, error) {
-	var doc Document
+// parse decodes an OpenAPI document for rendering.
+func parse(data []byte) (*document, error) {
+	var doc document
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("parse openapi document: %w", err)

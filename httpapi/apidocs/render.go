@@ -14,7 +14,7 @@ import (
 
 // Render turns an OpenAPI document into a self-contained HTML reference page.
 func Render(data []byte) ([]byte, error) {
-	doc, err := Parse(data)
+	doc, err := parse(data)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func orderedKeys(obj json.RawMessage) []string {
 	return keys
 }
 
-type renderer struct{ doc *Document }
+type renderer struct{ doc *document }
 
 type pageView struct {
 	Title, Version, Summary string
@@ -153,7 +153,7 @@ func (r *renderer) page(pathOrder, schemaOrder []string) (*pageView, error) {
 			if !ok {
 				continue
 			}
-			var op Operation
+			var op operation
 			if err := json.Unmarshal(rawOp, &op); err != nil {
 				return nil, fmt.Errorf("operation %s %s: %w", m, path, err)
 			}
@@ -195,7 +195,7 @@ func (r *renderer) page(pathOrder, schemaOrder []string) (*pageView, error) {
 	return v, nil
 }
 
-func (r *renderer) operation(method, path string, op *Operation) (*opView, error) {
+func (r *renderer) operation(method, path string, op *operation) (*opView, error) {
 	ov := &opView{ID: "op-" + method + "-" + slug(path), Method: strings.ToUpper(method), Path: path,
 		Summary: op.Summary, Description: paragraphs(op.Description)}
 	if op.OperationID != "" {
@@ -263,7 +263,7 @@ func (r *renderer) operation(method, path string, op *Operation) (*opView, error
 	return ov, nil
 }
 
-func (r *renderer) props(s *Schema) []propView {
+func (r *renderer) props(s *schema) []propView {
 	names := make([]string, 0, len(s.Properties))
 	for n := range s.Properties {
 		names = append(names, n)
@@ -286,7 +286,7 @@ func (r *renderer) props(s *Schema) []propView {
 }
 
 // typeHTML renders a schema's type as short HTML with links to named schemas.
-func (r *renderer) typeHTML(s *Schema) template.HTML {
+func (r *renderer) typeHTML(s *schema) template.HTML {
 	if s == nil {
 		return "any"
 	}
@@ -294,7 +294,7 @@ func (r *renderer) typeHTML(s *Schema) template.HTML {
 		name := s.Ref[strings.LastIndex(s.Ref, "/")+1:]
 		return template.HTML(`<a href="#schema-` + html.EscapeString(name) + `">` + html.EscapeString(name) + `</a>`)
 	}
-	alt := func(word string, list []*Schema) template.HTML {
+	alt := func(word string, list []*schema) template.HTML {
 		parts := make([]string, len(list))
 		for i, x := range list {
 			parts[i] = string(r.typeHTML(x))
@@ -341,7 +341,7 @@ func (r *renderer) typeHTML(s *Schema) template.HTML {
 }
 
 // schemaTypes returns the type keyword as a list (3.1 allows an array).
-func schemaTypes(s *Schema) []string {
+func schemaTypes(s *schema) []string {
 	if len(s.Type) == 0 {
 		if len(s.Properties) > 0 {
 			return []string{"object"}
@@ -357,7 +357,7 @@ func schemaTypes(s *Schema) []string {
 	return many
 }
 
-func constraints(s *Schema) string {
+func constraints(s *schema) string {
 	var c []string
 	if len(s.Enum) > 0 {
 		vals := make([]string, len(s.Enum))

@@ -14,9 +14,10 @@ const (
 	MaxBodyBytes = 1 << 20
 	// MaxValueLen bounds each identifier string.
 	MaxValueLen = 1024
-	// DefaultSearchLimit and MaxSearchLimit bound person search pages.
+	// DefaultSearchLimit is the page size of a search that gives no limit.
 	DefaultSearchLimit = 20
-	MaxSearchLimit     = 1000
+	// MaxSearchLimit is the largest page size.
+	MaxSearchLimit = 1000
 	// maxFilterDepth and maxFilterNodes bound a search filter tree.
 	maxFilterDepth = 10
 	maxFilterNodes = 201 // 200 conditions under one group
