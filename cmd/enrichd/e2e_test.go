@@ -6,11 +6,14 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +24,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // e2eBin is the enrichd binary built by TestMain's first e2e use.
@@ -234,7 +239,53 @@ Grace,Hopper,grace.hopper@cobol.example.com,https://www.linkedin.com/in/grace-ho
 // lets an in-flight request finish.
 func TestE2E_Serve(t *testing.T) {
 	dir := t.TempDir()
-	db := filepath.Join(dir, "e2e.db")
+	testContract(t, dir, filepath.Join(dir, "e2e.db"))
+}
+
+// Ensure the same contract holds on PostgreSQL (in a schema of its own).
+func TestE2E_ServePostgres(t *testing.T) {
+	testContract(t, t.TempDir(), postgresSchemaURL(t))
+}
+
+// postgresSchemaURL creates a schema on ENRICHD_TEST_POSTGRES_URL's server,
+// drops it when t ends, and returns a URL whose search_path is that schema.
+// It skips without the variable, except with CI=true, where it fails.
+func postgresSchemaURL(t *testing.T) string {
+	t.Helper()
+	base := os.Getenv("ENRICHD_TEST_POSTGRES_URL")
+	if base == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("ENRICHD_TEST_POSTGRES_URL must be set when CI=true")
+		}
+		t.Skip("ENRICHD_TEST_POSTGRES_URL not set")
+	}
+	ctx := context.Background()
+	schema := fmt.Sprintf("test_e2e_%016x", rand.Uint64())
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if c, err := pgx.Connect(context.Background(), base); err == nil {
+			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+			c.Close(context.Background())
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func testContract(t *testing.T, dir, db string) {
 
 	out, errOut, code := runBin(t, dir, nil, "migrate", "--db", db)
 	if code != 0 || !strings.Contains(out, "schema is current") {
