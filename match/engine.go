@@ -20,8 +20,10 @@ const (
 	DefaultMinConfidence = 0.5
 	// noiseFloor drops candidates so unlikely that listing them is noise.
 	noiseFloor = 0.001
-	// maxCandidates bounds how many people are loaded and scored per request.
-	maxCandidates = 40
+	// maxCandidates bounds how many people are loaded and scored per request;
+	// minLoaded is how many are loaded even when each was found by one key only.
+	maxCandidates = 24
+	minLoaded     = 8
 	// blockLimit bounds the ids read per blocking key.
 	blockLimit = 50
 	// cacheTTL bounds how stale cached name frequencies, the store size and
@@ -178,26 +180,31 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 		}
 		addDomain(q.domain)
 		addDomain(q.emailDomain)
-		if q.companyKey != "" {
+		if q.companyKey != "" && len(companies) == 0 && len(domains) == 0 {
 			refs[refName+q.companyKey] = true
 		}
 		for _, c := range companies {
+			// NOTE: stores fill a linked job's domain from its company, so
+			// people at a company with a domain are keyed by it; the id and
+			// name forms are only needed for companies without one.
+			if d, ok := RegistrableDomain(c.c.Domain); ok {
+				addDomain(d)
+				continue
+			}
 			for _, r := range companyRefs(c.c) {
 				refs[r] = true
 			}
-			if d, ok := RegistrableDomain(c.c.Domain); ok {
-				addDomain(d)
-			}
 		}
 		blockKeys = nameBlockingKeys(q, refs)
-		// Likely addresses at the company's domains find people whose name
-		// is spelt differently in the store but whose address is stored.
-		for _, d := range domains {
-			if len(domains) > 2 {
+		// The likely address at the company's domain (its dominant pattern)
+		// finds people whose name is spelt differently in the store but
+		// whose address is stored.
+		for i, d := range domains {
+			if i == 2 {
 				break
 			}
-			for _, p := range EmailPatterns[:12] {
-				if local := RenderEmailPattern(p, q.displayFirst, q.displayLast, ""); local != "" {
+			if g, ok := e.emailPattern(ctx, d, nil); ok {
+				if local := RenderEmailPattern(g.Pattern, q.displayFirst, q.displayLast, g.CompoundStyle); local != "" {
 					blockKeys = append(blockKeys, KeyEmail+local+"@"+d)
 				}
 			}
@@ -238,9 +245,17 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 		}
 		return order[i].n > order[j].n
 	})
-	if len(order) > maxCandidates {
-		order = order[:maxCandidates]
+	// NOTE: loading and decoding a candidate costs more than finding it, so
+	// only the best-supported ones are loaded: every identifier hit and
+	// every candidate found by two or more keys, then single-key hits up to
+	// a small cap.
+	limit := 0
+	for _, c := range order {
+		if c.ident || c.n >= 2 || limit < minLoaded {
+			limit++
+		}
 	}
+	order = order[:min(limit, len(order), maxCandidates)]
 	ids := make([]string, len(order))
 	for i, c := range order {
 		ids[i] = c.id

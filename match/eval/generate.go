@@ -140,6 +140,8 @@ type Config struct {
 	Companies int // default 400
 	People    int // default 20,000
 	Queries   int // per kind; default 200
+	// Kinds restricts the queries to these kinds; nil means all.
+	Kinds []string
 }
 
 type genCompany struct {
@@ -224,7 +226,11 @@ func Generate(cfg Config) *Dataset {
 	for _, ci := range g.employer {
 		d.Employers = append(d.Employers, g.companies[ci].c)
 	}
-	for _, kind := range Kinds {
+	kinds := Kinds
+	if cfg.Kinds != nil {
+		kinds = cfg.Kinds
+	}
+	for _, kind := range kinds {
 		for n := 0; n < cfg.Queries; n++ {
 			if q, ok := g.query(kind); ok {
 				d.Queries = append(d.Queries, q)

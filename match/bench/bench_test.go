@@ -1,0 +1,185 @@
+// Package bench benchmarks the matching engine on the real SQLite store
+// (issue 3: identifier match <= 20 µs and name + company match <= 200 µs per
+// query on a 1,000,000-person store, single core).
+//
+// The store is generated once and kept at $ENRICHD_BENCH_DB (default
+// <tmp>/enrichd-match-bench-<N>.db) so that repeated runs skip the import:
+//
+//	ENRICHD_BENCH_PEOPLE=1000000 go test ./match/bench -run XXX -bench . -benchtime 2000x -cpu 1
+//
+// Without ENRICHD_BENCH_PEOPLE the store has 20,000 people, which keeps
+// `go test -bench .` quick.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/match"
+	"github.com/enrichd/enrichd/match/eval"
+	"github.com/enrichd/enrichd/sqlite"
+)
+
+type fixture struct {
+	engine    *match.Engine
+	people    *countingPeople
+	companies *countingCompanies
+	queries   map[string][]enrichd.MatchRequest
+	calls     int // store calls
+	keys      int // keys looked up
+	loaded    int // people loaded
+}
+
+// countingPeople and countingCompanies count store round trips, a measure
+// that, unlike time, does not depend on how busy the machine is.
+type countingPeople struct {
+	enrichd.PersonService
+	f *fixture
+}
+
+func (c *countingPeople) FindPersonIDsByKeys(ctx context.Context, keys []string, limit int) (map[string][]string, error) {
+	c.f.calls++
+	c.f.keys += len(keys)
+	return c.PersonService.FindPersonIDsByKeys(ctx, keys, limit)
+}
+
+func (c *countingPeople) FindPeopleByIDs(ctx context.Context, ids []string) ([]*enrichd.Person, error) {
+	c.f.calls++
+	c.f.loaded += len(ids)
+	return c.PersonService.FindPeopleByIDs(ctx, ids)
+}
+
+func (c *countingPeople) CountKeys(ctx context.Context, keys []string) (map[string]int, error) {
+	c.f.calls++
+	c.f.keys += len(keys)
+	return c.PersonService.CountKeys(ctx, keys)
+}
+
+func (c *countingPeople) CountPeople(ctx context.Context) (int, error) {
+	c.f.calls++
+	return c.PersonService.CountPeople(ctx)
+}
+
+type countingCompanies struct {
+	enrichd.CompanyService
+	f *fixture
+}
+
+func (c *countingCompanies) FindCompanyIDsByKeys(ctx context.Context, keys []string, limit int) (map[string][]string, error) {
+	c.f.calls++
+	c.f.keys += len(keys)
+	return c.CompanyService.FindCompanyIDsByKeys(ctx, keys, limit)
+}
+
+func (c *countingCompanies) FindCompaniesByIDs(ctx context.Context, ids []string) ([]*enrichd.Company, error) {
+	c.f.calls++
+	return c.CompanyService.FindCompaniesByIDs(ctx, ids)
+}
+
+func (c *countingCompanies) FindEmailsAtDomain(ctx context.Context, domain string, limit int) ([]enrichd.NamedEmail, error) {
+	c.f.calls++
+	return c.CompanyService.FindEmailsAtDomain(ctx, domain, limit)
+}
+
+func mustFixture(b *testing.B) *fixture {
+	b.Helper()
+	n := 20000
+	if v := os.Getenv("ENRICHD_BENCH_PEOPLE"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1000 {
+			b.Fatalf("ENRICHD_BENCH_PEOPLE=%q: want a number >= 1000", v)
+		}
+	}
+	path := os.Getenv("ENRICHD_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), fmt.Sprintf("enrichd-match-bench-%d.db", n))
+	}
+	ctx := context.Background()
+	cfg := eval.Config{Seed: 42, People: n, Companies: max(n/50, 50), Queries: 200,
+		Kinds: []string{eval.KindLinkedIn, eval.KindEmail, eval.KindNameDomain, eval.KindNameCompany}}
+	d := eval.Generate(cfg)
+	db := sqlite.NewDB(path)
+	if err := db.Open(ctx, false); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	keyer := match.NewKeyer()
+	people := sqlite.NewPersonService(db)
+	have, err := people.CountPeople(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if have != len(d.People) {
+		if have != 0 {
+			b.Fatalf("%s holds %d people, want %d or 0: remove it", path, have, len(d.People))
+		}
+		start := time.Now()
+		ingest := sqlite.NewIngestService(db, keyer)
+		const batch = 5000
+		for i := 0; i < len(d.People); i += batch {
+			var recs []enrichd.IngestRecord
+			for j := i; j < min(i+batch, len(d.People)); j++ {
+				c := *d.Employers[j]
+				recs = append(recs, enrichd.IngestRecord{Person: d.People[j], Company: &c})
+			}
+			if _, err := ingest.Ingest(ctx, recs); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Logf("built %s: %d people in %v", path, len(d.People), time.Since(start))
+	}
+	f := &fixture{queries: map[string][]enrichd.MatchRequest{}}
+	f.people = &countingPeople{PersonService: people, f: f}
+	f.companies = &countingCompanies{CompanyService: sqlite.NewCompanyService(db), f: f}
+	f.engine = match.NewEngine(f.people, f.companies, keyer)
+	for _, q := range d.Queries {
+		f.queries[q.Kind] = append(f.queries[q.Kind], q.Req)
+	}
+	// Warm the caches of name frequencies, as a running server has them.
+	for _, qs := range f.queries {
+		for _, r := range qs {
+			if _, err := f.engine.MatchPerson(ctx, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return f
+}
+
+func benchKind(b *testing.B, f *fixture, kind string) {
+	qs := f.queries[kind]
+	if len(qs) == 0 {
+		b.Fatalf("no %s queries", kind)
+	}
+	ctx := context.Background()
+	f.calls, f.keys, f.loaded = 0, 0, 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m, err := f.engine.MatchPerson(ctx, qs[i%len(qs)])
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m.Best() == nil {
+			b.Fatalf("no match for %+v", qs[i%len(qs)])
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(f.calls)/float64(b.N), "storecalls/op")
+	b.ReportMetric(float64(f.keys)/float64(b.N), "keys/op")
+	b.ReportMetric(float64(f.loaded)/float64(b.N), "loaded/op")
+}
+
+func BenchmarkMatch(b *testing.B) {
+	f := mustFixture(b)
+	b.Run("LinkedIn", func(b *testing.B) { benchKind(b, f, eval.KindLinkedIn) })
+	b.Run("Email", func(b *testing.B) { benchKind(b, f, eval.KindEmail) })
+	b.Run("NameDomain", func(b *testing.B) { benchKind(b, f, eval.KindNameDomain) })
+	b.Run("NameCompany", func(b *testing.B) { benchKind(b, f, eval.KindNameCompany) })
+}
