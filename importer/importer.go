@@ -240,6 +240,10 @@ func (im *Importer) Import(ctx context.Context, inputs []*Input) (Summary, error
 	if rerr := <-readErr; err == nil {
 		err = rerr
 	}
+	if ctx.Err() != nil {
+		// Whatever failed first, the cause is the caller's cancellation.
+		err = fmt.Errorf("import interrupted: %w", context.Cause(ctx))
+	}
 	stopProgress()
 	sum.Rejected = int(rejected.Load())
 	sum.Read = int(cnt.read.Load())
