@@ -13,7 +13,7 @@ func TestStore(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New(match.NewKeyer())
 	p1 := &enrichd.Person{FirstName: "Jane", LastName: "Doe", Social: enrichd.Social{LinkedInURL: "linkedin.com/in/jdoe"},
-		Contact: enrichd.Contact{BusinessEmails: []enrichd.Email{{Address: "jane@acme.com"}}},
+		Contact:    enrichd.Contact{BusinessEmails: []enrichd.Email{{Address: "jane@acme.com"}}},
 		Employment: []enrichd.Employment{{CompanyName: "Acme", Current: true}}}
 	id1, err := s.Add(p1, &enrichd.Company{Name: "Acme Inc", Domain: "acme.com"})
 	if err != nil {
