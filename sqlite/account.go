@@ -275,6 +275,82 @@ func (s *AccountService) commitCharges(ctx context.Context, batch []*acctChargeR
 	}
 }
 
+// debitOne applies one charge with a guarded UPDATE: the fewest statements
+// for the common case of a request arriving alone.
+func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, r *acctChargeReq) ([]*acctChargeReq, error) {
+	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`)
+	if err != nil {
+		return nil, err
+	}
+	err = tx.StmtContext(ctx, upd).QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
+	if err == nil {
+		return []*acctChargeReq{r}, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("charge: %w", err)
+	}
+	// Either no such key, or not enough credits: tell which.
+	var have int64
+	if err := tx.QueryRowContext(ctx, `SELECT balance FROM api_keys WHERE id = ?`, r.c.KeyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
+		r.err = enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", r.c.KeyID)
+	} else if err != nil {
+		return nil, fmt.Errorf("charge: %w", err)
+	} else {
+		r.balance, r.err = have, enrichd.ErrInsufficientCredits(r.c.Credits, have)
+	}
+	return nil, nil
+}
+
+// debitMany applies a batch with one read and one UPDATE per key: the
+// transaction holds the write lock from BEGIN (IMMEDIATE), so the balance
+// read stays true while the charges are decided in arrival order.
+func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, batch []*acctChargeReq) ([]*acctChargeReq, error) {
+	sel, err := s.stmt(ctx, `SELECT balance FROM api_keys WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	sel = tx.StmtContext(ctx, sel)
+	balances := map[string]int64{}
+	spent := map[string]int64{}
+	var ok []*acctChargeReq
+	for _, r := range batch {
+		id := r.c.KeyID
+		bal, seen := balances[id]
+		if !seen {
+			if err := sel.QueryRowContext(ctx, id).Scan(&bal); errors.Is(err, sql.ErrNoRows) {
+				bal = -1
+			} else if err != nil {
+				return nil, fmt.Errorf("charge: %w", err)
+			}
+			balances[id] = bal
+		}
+		switch {
+		case bal < 0:
+			r.err = enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", id)
+		case bal < r.c.Credits:
+			r.balance, r.err = bal, enrichd.ErrInsufficientCredits(r.c.Credits, bal)
+		default:
+			bal -= r.c.Credits
+			balances[id], spent[id] = bal, spent[id]+r.c.Credits
+			r.balance = bal
+			ok = append(ok, r)
+		}
+	}
+	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ?`)
+	if err != nil {
+		return nil, err
+	}
+	upd = tx.StmtContext(ctx, upd)
+	for id, n := range spent {
+		if n == 0 {
+			continue
+		}
+		if _, err := upd.ExecContext(ctx, n, id); err != nil {
+			return nil, fmt.Errorf("charge: %w", err)
+		}
+	}
+	return ok, nil
+}
+
 // applyCharges sets each request's balance or application error, and
 // returns a non-nil error only when the transaction failed as a whole.
 func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeReq) error {
@@ -283,31 +359,14 @@ func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeRe
 		return fmt.Errorf("charge: %w", err)
 	}
 	defer tx.Rollback()
-	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`)
+	var ok []*acctChargeReq
+	if len(batch) == 1 {
+		ok, err = s.debitOne(ctx, tx, batch[0])
+	} else {
+		ok, err = s.debitMany(ctx, tx, batch)
+	}
 	if err != nil {
 		return err
-	}
-	upd = tx.StmtContext(ctx, upd)
-	var ok []*acctChargeReq
-	for _, r := range batch {
-		// The write lock is held from BEGIN (IMMEDIATE), so each guarded
-		// UPDATE sees the balance left by the charges before it.
-		err := upd.QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
-		if err == nil {
-			ok = append(ok, r)
-			continue
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("charge: %w", err)
-		}
-		// Either no such key, or not enough credits: tell which.
-		var have int64
-		if err := tx.QueryRowContext(ctx, `SELECT balance FROM api_keys WHERE id = ?`, r.c.KeyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
-			r.err = enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", r.c.KeyID)
-		} else if err != nil {
-			return fmt.Errorf("charge: %w", err)
-		} else {
-			r.balance, r.err = have, enrichd.ErrInsufficientCredits(r.c.Credits, have)
-		}
 	}
 	// One multi-row INSERT per chunk: far fewer statements than rows.
 	const chunk = 200
