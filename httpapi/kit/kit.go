@@ -213,7 +213,7 @@ func (k *Kit) Price(r *http.Request, api, item string) int64 {
 	return k.Prices.Price(name)
 }
 
-// LogError logs an error that is not the caller's fault; client errors are not logged.
+// logError logs an error that is not the caller's fault; client errors are not logged.
 func (k *Kit) logError(r *http.Request, err error) {
 	if k.Logger == nil {
 		return

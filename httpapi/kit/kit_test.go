@@ -390,3 +390,33 @@ func cpuTime() time.Duration {
 func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64(cpuTime()-start)/float64(b.N)/1e3, "cpu-µs/op")
 }
+
+func TestParsePrices(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		want    kit.PriceBook
+		wantErr bool
+	}{
+		{"", kit.PriceBook{}, false},
+		{"native:match=2, clodura:person=0", kit.PriceBook{"native:match": 2, "clodura:person": 0}, false},
+		{"native:match", nil, true},
+		{"native:match=-1", nil, true},
+		{"native:match=two", nil, true},
+		{"zoominfo:x=1", nil, true},
+		{"native=1", nil, true},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := kit.ParsePrices(tt.in)
+			if (err != nil) != tt.wantErr || (err != nil && enrichd.ErrorCode(err) != enrichd.EINVALID) {
+				t.Fatalf("err=%v", err)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Fatalf("got %v, want %v", got, tt.want)
+			}
+		})
+	}
+	book := kit.DefaultPrices().With(kit.PriceBook{"native:match": 5})
+	if book.Price("native:match") != 5 || book.Price("clodura:person") != 2 || kit.DefaultPrices().Price("native:match") != 1 {
+		t.Fatal("With changed the wrong prices")
+	}
+}

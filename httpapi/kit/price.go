@@ -1,5 +1,13 @@
 package kit
 
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/enrichd/enrichd"
+)
+
 // PriceBook maps "api:item" to credits. Items are chosen by each dialect.
 type PriceBook map[string]int64
 
@@ -39,3 +47,37 @@ func DefaultPrices() PriceBook {
 
 // Price returns the credits for name, 0 when unknown.
 func (p PriceBook) Price(name string) int64 { return p[name] }
+
+// With returns a copy of p with overrides applied.
+func (p PriceBook) With(overrides PriceBook) PriceBook {
+	out := make(PriceBook, len(p)+len(overrides))
+	for k, v := range p {
+		out[k] = v
+	}
+	for k, v := range overrides {
+		out[k] = v
+	}
+	return out
+}
+
+// ParsePrices reads price overrides written "api:item=N,api:item=N" (as a
+// server flag or environment variable would carry them), e.g.
+// "native:match=2,clodura:person=1". Returns EINVALID naming the bad entry.
+func ParsePrices(s string) (PriceBook, error) {
+	out := PriceBook{}
+	for _, entry := range strings.Split(s, ",") {
+		entry = strings.TrimSpace(entry)
+		if entry == "" {
+			continue
+		}
+		name, n, ok := strings.Cut(entry, "=")
+		name = strings.TrimSpace(name)
+		credits, err := strconv.ParseInt(strings.TrimSpace(n), 10, 64)
+		api, item, named := strings.Cut(name, ":")
+		if !ok || err != nil || credits < 0 || !named || !slices.Contains(enrichd.AllAPIs, api) || item == "" {
+			return nil, enrichd.Errorf(enrichd.EINVALID, "Invalid price %q: want api:item=N with N ≥ 0 and api one of %s.", entry, strings.Join(enrichd.AllAPIs, ", "))
+		}
+		out[name] = credits
+	}
+	return out, nil
+}
