@@ -25,6 +25,9 @@ const (
 	MaxDepth = 10
 	// MaxSorts bounds the sort keys.
 	MaxSorts = 5
+	// MaxArgs bounds the parameters of one statement, well under SQLite's
+	// limit of 32766 variables.
+	MaxArgs = 20000
 )
 
 // Query is a compiled search: SQL fragments over the people table with `?`
@@ -74,6 +77,9 @@ func Compile(s enrichd.PersonSearch) (*Query, error) {
 		q.Args = c.args
 	}
 
+	if len(c.args) > MaxArgs {
+		c.fail("filters", fmt.Sprintf("filters: too many values in total (%d, at most %d)", len(c.args), MaxArgs))
+	}
 	order := c.sorts(s.Sorts, q)
 	if len(c.problems) > 0 {
 		return nil, c.err()
@@ -350,6 +356,10 @@ func (c *compiler) values(f enrichd.Filter, op, at string) ([]any, bool) {
 		nv, err := normalise(fd, op, v)
 		if err != nil {
 			c.fail(where, fmt.Sprintf("%s (field %q): %v", where, f.Field, err))
+			return nil, false
+		}
+		if s, ok := nv.(string); ok && op == enrichd.FilterContains && len(alternatives(s)) == 0 {
+			c.fail(where, fmt.Sprintf("%s (field %q): give at least one non-empty alternative between the '|'", where, f.Field))
 			return nil, false
 		}
 		key := fmt.Sprint(nv)

@@ -2,6 +2,7 @@ package searchql_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -326,4 +327,32 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("placeholders=%d args=%d in %s", got, want, sql)
 		}
 	})
+}
+
+// Ensure degenerate values that would compile to broken SQL are refused.
+func TestCompile_Degenerate(t *testing.T) {
+	many := make([]any, 1000)
+	for i := range many {
+		many[i] = fmt.Sprint("v", i)
+	}
+	var conds []enrichd.Filter
+	for i := 0; i < 25; i++ {
+		conds = append(conds, enrichd.Filter{Field: "basic_profile.name", Type: "in", Value: many})
+	}
+	for _, tt := range []struct {
+		name string
+		f    *enrichd.Filter
+		want string
+	}{
+		{"OnlyBars", mustFilter(t, `{"field":"basic_profile.headline","type":"(.)","value":" | |"}`), "non-empty alternative"},
+		{"NotOnlyBars", mustFilter(t, `{"field":"skills.professional_network_skills","type":"(!)","value":"|"}`), "non-empty alternative"},
+		{"TooManyArgs", &enrichd.Filter{Op: "or", Conditions: conds}, "too many values"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := searchql.Compile(enrichd.PersonSearch{Filter: tt.f})
+			if enrichd.ErrorCode(err) != enrichd.EINVALID || !strings.Contains(enrichd.ErrorMessage(err), tt.want) {
+				t.Fatalf("err=%v, want EINVALID with %q", err, tt.want)
+			}
+		})
+	}
 }

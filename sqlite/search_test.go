@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 
+	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/match"
 	"github.com/enrichd/enrichd/sqlite"
 	"github.com/enrichd/enrichd/storetest"
@@ -21,6 +23,38 @@ func TestPersonService_SearchPeople(t *testing.T) {
 		return storetest.SearchStores{
 			Ingest: sqlite.NewIngestService(db, match.NewKeyer()),
 			People: sqlite.NewPersonService(db),
+		}
+	})
+}
+
+// FuzzSearchPeople ensures that every filter searchql accepts is valid SQL on
+// SQLite: a search either answers or is EINVALID, never an internal error.
+func FuzzSearchPeople(f *testing.F) {
+	for _, s := range []string{
+		`{"op":"and","conditions":[{"field":"basic_profile.name","type":"=","value":"a"},{"field":"skills.professional_network_skills","type":"has_all","value":["go","sql"]}]}`,
+		`{"field":"experience.employment_details.current.title","type":"(.)","value":"VP|Director|Head of"}`,
+		`{"field":"basic_profile.headline","type":"[.]","value":"head of sales"}`,
+		`{"field":"metadata.updated_at","type":"in","value":["2024-01-01",5]}`,
+		`{"field":"experience.employment_details.current.company_id","type":"not_in","value":[1,"00000000000000aa"]}`,
+		`{"field":"basic_profile.location.country","type":"in","value":["US","france"]}`,
+		`{"field":"experience.employment_details.start_date","type":"=<","value":"2020-02"}`,
+	} {
+		f.Add(s, `[{"field":"professional_network.connections","order":"desc"}]`)
+	}
+	db := sqlite.NewDB(filepath.Join(f.TempDir(), "fuzz.db"))
+	if err := db.Open(context.Background(), false); err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	people := sqlite.NewPersonService(db)
+	f.Fuzz(func(t *testing.T, filter, sorts string) {
+		var s enrichd.PersonSearch
+		if json.Unmarshal([]byte(filter), &s.Filter) != nil || json.Unmarshal([]byte(sorts), &s.Sorts) != nil {
+			return
+		}
+		s.TotalCount = true
+		if _, err := people.SearchPeople(context.Background(), s); err != nil && enrichd.ErrorCode(err) != enrichd.EINVALID {
+			t.Fatalf("filter %s sorts %s: %v", filter, sorts, err)
 		}
 	})
 }
