@@ -157,7 +157,7 @@ func (r *renderer) page(pathOrder, schemaOrder []string) (*pageView, error) {
 			if err := json.Unmarshal(rawOp, &op); err != nil {
 				return nil, fmt.Errorf("operation %s %s: %w", m, path, err)
 			}
-			ov, err := r.operation(m, path, &op)
+			ov, err := r.operation(m, path, &op, exampleOrder(rawOp))
 			if err != nil {
 				return nil, err
 			}
@@ -195,7 +195,23 @@ func (r *renderer) page(pathOrder, schemaOrder []string) (*pageView, error) {
 	return v, nil
 }
 
-func (r *renderer) operation(method, path string, op *operation) (*opView, error) {
+// exampleOrder returns the request body example names of a raw operation in
+// document order, so that the page shows them as the authors listed them.
+func exampleOrder(rawOp json.RawMessage) []string {
+	var op struct {
+		RequestBody struct {
+			Content map[string]struct {
+				Examples json.RawMessage `json:"examples"`
+			} `json:"content"`
+		} `json:"requestBody"`
+	}
+	if json.Unmarshal(rawOp, &op) != nil {
+		return nil
+	}
+	return orderedKeys(op.RequestBody.Content["application/json"].Examples)
+}
+
+func (r *renderer) operation(method, path string, op *operation, examples []string) (*opView, error) {
 	ov := &opView{ID: "op-" + method + "-" + slug(path), Method: strings.ToUpper(method), Path: path,
 		Summary: op.Summary, Description: paragraphs(op.Description)}
 	if op.OperationID != "" {
@@ -222,12 +238,7 @@ func (r *renderer) operation(method, path string, op *operation) (*opView, error
 		ov.BodyRequired = op.RequestBody.Required
 		if mt := op.RequestBody.Content["application/json"]; mt != nil {
 			ov.Body = r.typeHTML(mt.Schema)
-			keys := make([]string, 0, len(mt.Examples))
-			for k := range mt.Examples {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
+			for _, k := range examples {
 				ov.Examples = append(ov.Examples, exampleView{Summary: mt.Examples[k].Summary, JSON: pretty(mt.Examples[k].Value)})
 			}
 		}
