@@ -52,8 +52,17 @@ type Query struct {
 	// TotalCount says whether the caller asked for the total.
 	TotalCount bool
 
-	sortKinds []kind
-	hash      string
+	sortKinds  []kind
+	hash       string
+	outerOrder string // OrderBy over the subquery's aliases
+	desc       []bool // per sort expression
+}
+
+func direction(desc bool) string {
+	if desc {
+		return "DESC"
+	}
+	return "ASC"
 }
 
 // Compile validates s and compiles it. It returns EINVALID naming every
@@ -85,6 +94,11 @@ func Compile(s enrichd.PersonSearch) (*Query, error) {
 		return nil, c.err()
 	}
 	q.OrderBy = strings.Join(order, ", ")
+	outer := make([]string, 0, len(order))
+	for i := range q.SortExprs {
+		outer = append(outer, fmt.Sprintf("k.s%d %s", i, direction(q.desc[i])))
+	}
+	q.outerOrder = strings.Join(append(outer, "k.id ASC"), ", ")
 	q.hash = queryHash(s)
 	if s.Cursor != "" {
 		if err := q.applyCursor(s.Cursor); err != nil {
@@ -95,15 +109,22 @@ func Compile(s enrichd.PersonSearch) (*Query, error) {
 }
 
 // SelectSQL returns the statement of one page: the id, docExpr (the store's
-// spelling of the doc column as text or bytes) and the sort keys of up to
-// Limit+1 rows, so that the store can tell whether another page follows.
+// spelling of p.doc as text or bytes) and the sort keys of up to Limit+1
+// rows, so that the store can tell whether another page follows.
+//
+// NOTE: the page is chosen on (id, sort keys) alone in a subquery and only
+// its rows are joined to their documents, so that sorting many matches never
+// drags whole documents through the sorter.
 func (q *Query) SelectSQL(docExpr string) (string, []any) {
 	var b strings.Builder
-	b.WriteString("SELECT id, ")
+	b.WriteString("SELECT k.id, ")
 	b.WriteString(docExpr)
-	for _, e := range q.SortExprs {
-		b.WriteString(", ")
-		b.WriteString(e)
+	for i := range q.SortExprs {
+		fmt.Fprintf(&b, ", k.s%d", i)
+	}
+	b.WriteString(" FROM (SELECT id")
+	for i, e := range q.SortExprs {
+		fmt.Fprintf(&b, ", %s AS s%d", e, i)
 	}
 	b.WriteString(" FROM people WHERE (")
 	b.WriteString(q.Where)
@@ -117,7 +138,8 @@ func (q *Query) SelectSQL(docExpr string) (string, []any) {
 	}
 	b.WriteString(" ORDER BY ")
 	b.WriteString(q.OrderBy)
-	b.WriteString(" LIMIT ?")
+	b.WriteString(" LIMIT ?) AS k JOIN people AS p ON p.id = k.id ORDER BY ")
+	b.WriteString(q.outerOrder)
 	args = append(args, q.Limit+1)
 	return b.String(), args
 }
@@ -751,6 +773,7 @@ func (c *compiler) sorts(sorts []enrichd.Sort, q *Query) []string {
 		}
 		used[fd.sortExpr] = true
 		order = append(order, fd.sortExpr+" "+dir)
+		q.desc = append(q.desc, dir == "DESC")
 		q.SortExprs = append(q.SortExprs, fd.sortExpr)
 		k := kindText
 		if isIntExpr(fd.sortExpr) {

@@ -63,7 +63,6 @@ func (q *Query) applyCursor(s string) error {
 	// with < for descending keys.
 	exprs := append(append([]string(nil), q.SortExprs...), "id")
 	keys = append(keys, cur.ID)
-	dirs := strings.Split(q.OrderBy, ", ")
 	var ors []string
 	var args []any
 	for i := range exprs {
@@ -73,7 +72,7 @@ func (q *Query) applyCursor(s string) error {
 			args = append(args, keys[j])
 		}
 		op := ">"
-		if strings.HasSuffix(dirs[i], " DESC") {
+		if i < len(q.desc) && q.desc[i] {
 			op = "<"
 		}
 		ands = append(ands, exprs[i]+" "+op+" ?")

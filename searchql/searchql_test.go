@@ -189,8 +189,8 @@ func TestCompile_Defaults(t *testing.T) {
 	if got, want := q.Where, "1=1"; got != want {
 		t.Fatalf("where=%q, want %q", got, want)
 	}
-	sql, args := q.SelectSQL("doc")
-	if got, want := sql, "SELECT id, doc FROM people WHERE (1=1) ORDER BY id ASC LIMIT ?"; got != want {
+	sql, args := q.SelectSQL("p.doc")
+	if got, want := sql, "SELECT k.id, p.doc FROM (SELECT id FROM people WHERE (1=1) ORDER BY id ASC LIMIT ?) AS k JOIN people AS p ON p.id = k.id ORDER BY k.id ASC"; got != want {
 		t.Fatalf("sql=%s\nwant %s", got, want)
 	}
 	if got, want := args, []any{21}; !reflect.DeepEqual(got, want) {
@@ -262,6 +262,37 @@ func TestCursor(t *testing.T) {
 	s.Filter = mustFilter(t, `{"field":"basic_profile.location.city","type":"=","value":"Bergen"}`)
 	if _, err := searchql.Compile(s); enrichd.ErrorCode(err) != enrichd.EINVALID {
 		t.Fatalf("err=%v, want EINVALID", err)
+	}
+}
+
+// Ensure sort expressions containing ", " keep their direction in the keyset.
+func TestCursor_ExpressionSort(t *testing.T) {
+	s := enrichd.PersonSearch{Limit: 1, Sorts: []enrichd.Sort{{Field: "crustdata_person_id", Order: "desc"}}}
+	q, err := searchql.Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sql, _ := q.SelectSQL("p.doc")
+	if !strings.Contains(sql, "substr(id, 4) AS s0 FROM people") || !strings.HasSuffix(sql, "ORDER BY k.s0 DESC, k.id ASC") {
+		t.Fatalf("sql=%s", sql)
+	}
+	var rows []*searchql.Row
+	for _, id := range []string{"00000000000000b2", "00000000000000b1"} {
+		r := q.NewRow()
+		d := r.Dest()
+		*d[0].(*string), *d[1].(*[]byte), *d[2].(*string) = id, []byte(`{}`), id[3:]
+		rows = append(rows, r)
+	}
+	page, err := q.Page(rows, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Cursor = page.NextCursor
+	if q, err = searchql.Compile(s); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := q.Keyset, "(substr(id, 4) < ?) OR (substr(id, 4) = ? AND id > ?)"; got != want {
+		t.Fatalf("keyset=%s, want %s", got, want)
 	}
 }
 

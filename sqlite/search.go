@@ -16,7 +16,7 @@ func (s *PersonService) SearchPeople(ctx context.Context, search enrichd.PersonS
 	if err != nil {
 		return nil, err
 	}
-	stmt, args := q.SelectSQL("doc")
+	stmt, args := q.SelectSQL("p.doc")
 	rows, err := s.db.db.QueryContext(ctx, stmt, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search people: %w", FormatError(err))

@@ -283,6 +283,8 @@ func testSearchPaging(t *testing.T, svc enrichd.PersonService, ids map[string]st
 			}},
 		{"PersonID", []enrichd.Sort{{Field: "crustdata_person_id", Order: "asc"}},
 			func(a, b string) int { return int(searchql.NumericID(ids[a]) - searchql.NumericID(ids[b])) }},
+		{"PersonIDDescCityAsc", []enrichd.Sort{{Field: "crustdata_person_id", Order: "desc"}, {Field: "basic_profile.location.city"}},
+			func(a, b string) int { return int(searchql.NumericID(ids[b]) - searchql.NumericID(ids[a])) }},
 		{"StartDate", []enrichd.Sort{{Field: "experience.employment_details.start_date", Order: "desc"}},
 			func(a, b string) int { return strings.Compare(byName[b].start, byName[a].start) }},
 	} {
