@@ -190,6 +190,13 @@ func Generate(cfg Config) *Dataset {
 	usedNames := map[string]bool{}
 	for len(g.companies) < cfg.Companies {
 		base := strings.TrimSpace(companyWords[g.r.IntN(len(companyWords))] + " " + companySuffixWords[g.r.IntN(len(companySuffixWords))])
+		// Past the 800 word pairs, number them ("Acme Labs 7").
+		for k := 2; usedNames[base]; k++ {
+			if len(usedNames) < 700 {
+				break
+			}
+			base = fmt.Sprintf("%s %d", strings.TrimRight(base, "0123456789 "), k)
+		}
 		if usedNames[base] {
 			continue
 		}
