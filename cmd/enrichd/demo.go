@@ -42,17 +42,31 @@ func prepareDemo(ctx context.Context, cfg ServeConfig, st *stores, logger *slog.
 	if err != nil {
 		return nil, fmt.Errorf("count demo people: %w", err)
 	}
-	var ds *demo.Dataset
+	// The generator is sequential, so a short prefix names the same people
+	// as the full run without generating all of them.
+	prefix := opt
+	prefix.People = 200
+	ds := demo.Generate(prefix)
+	if n > 0 {
+		// Never mix demo people into a store of real data.
+		ids, err := st.People.FindPersonIDsByKeys(ctx, st.Keyer.PersonIdentityKeys(ds.People[0]), 1)
+		if err != nil {
+			return nil, fmt.Errorf("look up demo people: %w", err)
+		}
+		if len(ids) == 0 {
+			return nil, fmt.Errorf("--demo: the store %s already holds %d people that are not the demo's; give --demo another --db (default %s)", redactDSN(cfg.DB), n, DefaultDemoDB)
+		}
+	}
 	// NOTE: a partly filled store (an interrupted first run) is simply loaded
 	// again: ingest reports unchanged records and adds the missing ones.
 	if n < opt.People {
 		fmt.Fprintf(out, "Creating the demo store %s: %d people at %d companies...\n", redactDSN(cfg.DB), opt.People, opt.Companies)
-		ds = demo.Generate(opt)
+		full := demo.Generate(opt)
 		last := time.Now()
-		stats, err := demo.Load(ctx, st.Ingest, ds.Records, demo.DefaultBatch, func(done int) {
+		stats, err := demo.Load(ctx, st.Ingest, full.Records, demo.DefaultBatch, func(done int) {
 			if time.Since(last) > 2*time.Second {
 				last = time.Now()
-				logger.Info("loading demo data", "records", done, "of", len(ds.Records))
+				logger.Info("loading demo data", "records", done, "of", len(full.Records))
 			}
 		})
 		if err != nil {
@@ -63,11 +77,6 @@ func prepareDemo(ctx context.Context, cfg ServeConfig, st *stores, logger *slog.
 		if n, err = st.People.CountPeople(ctx); err != nil {
 			return nil, fmt.Errorf("count demo people: %w", err)
 		}
-	} else {
-		// The generator is sequential, so a short prefix names the same
-		// people as the full run without generating all of them.
-		opt.People = 200
-		ds = demo.Generate(opt)
 	}
 
 	keyFile := demoKeyPath(cfg.DB)

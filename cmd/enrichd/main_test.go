@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/enrichd/enrichd"
 )
 
 func envOf(m map[string]string) func(string) string {
@@ -189,5 +191,36 @@ func TestOpenStores_SQLite(t *testing.T) {
 	}
 	if _, err := openStores(ctx, t.TempDir(), true); err == nil || !strings.Contains(err.Error(), "directory") {
 		t.Fatalf("err=%v, want a directory error", err)
+	}
+}
+
+// Ensure --demo never loads demo people into a store of real data.
+func TestPrepareDemo_RefusesForeignStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "real.db")
+	st, err := openStores(ctx, path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	_, err = st.Ingest.Ingest(ctx, []enrichd.IngestRecord{{Person: &enrichd.Person{
+		FirstName: "Real", LastName: "Customer", Social: enrichd.Social{LinkedInURL: "https://www.linkedin.com/in/real-customer"},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultServeConfig()
+	cfg.DB, cfg.Demo = path, true
+	var out bytes.Buffer
+	_, err = prepareDemo(ctx, cfg, st, slog.New(slog.DiscardHandler), &out)
+	if err == nil || !strings.Contains(err.Error(), "not the demo's") {
+		t.Fatalf("err=%v, want a refusal", err)
+	}
+	if n, _ := st.People.CountPeople(ctx); n != 1 {
+		t.Fatalf("store has %d people, want the 1 it had", n)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "real.key")); err == nil {
+		t.Fatal("a demo key file was written for a foreign store")
 	}
 }
