@@ -412,7 +412,10 @@ func TestSpec_DescribesGoldenResponses(t *testing.T) {
 				Status int             `json:"status"`
 				Body   json.RawMessage `json:"body"`
 			}
-			var req struct{ Path string }
+			var req struct {
+				Path string
+				Body json.RawMessage
+			}
 			mustReadJSON(t, f, &golden)
 			mustReadJSON(t, strings.Replace(f, ".response.golden.json", ".request.json", 1), &req)
 			item := doc.Paths.Find(req.Path)
@@ -431,6 +434,16 @@ func TestSpec_DescribesGoldenResponses(t *testing.T) {
 			_ = json.Unmarshal(golden.Body, &v)
 			if err := schema.VisitJSON(v, opts...); err != nil {
 				t.Errorf("%s: body does not match the documented %d response:\n%v", f, golden.Status, err)
+			}
+			// What the API accepted, the documented request schema must accept too.
+			if golden.Status == http.StatusOK && len(req.Body) > 0 {
+				rs := &openapi3.Schema{AllOf: openapi3.SchemaRefs{item.Post.RequestBody.Value.Content.Get("application/json").Schema},
+					Defs: openapi3.Schemas{"_": &openapi3.SchemaRef{Value: &openapi3.Schema{}}}}
+				var body any
+				_ = json.Unmarshal(req.Body, &body)
+				if err := rs.VisitJSON(body, openapi3.EnableJSONSchema2020(), openapi3.VisitAsRequest(), openapi3.MultiErrors()); err != nil {
+					t.Errorf("%s: accepted request does not match the documented request body:\n%v", f, err)
+				}
 			}
 		}
 	})
