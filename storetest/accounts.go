@@ -1,6 +1,6 @@
-// Package storetest holds conformance suites that every store runs, so that
-// SQLite and PostgreSQL behave alike.
 package storetest
+
+// This file is the accounts part of the suite (issue 4): RunAccounts.
 
 import (
 	"context"
