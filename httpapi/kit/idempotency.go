@@ -192,6 +192,7 @@ type captureWriter struct {
 	body   bytes.Buffer
 }
 
+// WriteHeader snapshots the headers with the status, as they go out.
 func (c *captureWriter) WriteHeader(status int) {
 	if c.status != 0 {
 		return
@@ -201,6 +202,7 @@ func (c *captureWriter) WriteHeader(status int) {
 	c.ResponseWriter.WriteHeader(status)
 }
 
+// Write passes p through and keeps a copy.
 func (c *captureWriter) Write(p []byte) (int, error) {
 	if c.status == 0 {
 		c.WriteHeader(http.StatusOK)
