@@ -22,7 +22,10 @@ func NewCompanyService(db *DB) *CompanyService { return &CompanyService{db: db} 
 // FindCompanyByID returns the company. Returns ENOTFOUND if there is none.
 func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enrichd.Company, error) {
 	var doc []byte
-	err := s.db.db.QueryRowContext(ctx, `SELECT doc FROM companies WHERE id = ?`, id).Scan(&doc)
+	st, err := s.db.stmt(ctx, `SELECT doc FROM companies WHERE id = ?`)
+	if err == nil {
+		err = st.QueryRowContext(ctx, id).Scan(&doc)
+	}
 	if err == sql.ErrNoRows {
 		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Company %q not found.", id)
 	} else if err != nil {
@@ -33,7 +36,7 @@ func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enric
 
 // FindCompaniesByIDs returns the companies that exist among ids, in the order of ids.
 func (s *CompanyService) FindCompaniesByIDs(ctx context.Context, ids []string) ([]*enrichd.Company, error) {
-	docs, err := findDocs(ctx, s.db.db, "companies", ids)
+	docs, err := s.db.findDocs(ctx, "companies", ids)
 	if err != nil {
 		return nil, fmt.Errorf("find companies: %w", err)
 	}
@@ -54,7 +57,7 @@ func (s *CompanyService) FindCompaniesByIDs(ctx context.Context, ids []string) (
 // company, the ids of the companies under it, at most limitPerKey each
 // (DefaultLimitPerKey when limitPerKey <= 0), in id order.
 func (s *CompanyService) FindCompanyIDsByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]string, error) {
-	return findIDsByKeys(ctx, s.db.db, `SELECT company_id FROM company_keys WHERE key = ? ORDER BY company_id LIMIT ?`, keys, limitPerKey)
+	return s.db.findIDsByKeys(ctx, `SELECT company_id FROM company_keys WHERE key = ? ORDER BY company_id LIMIT ?`, keys, limitPerKey)
 }
 
 // FindEmailsAtDomain returns up to limit stored business addresses whose

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 
 	_ "github.com/mattn/go-sqlite3" // NOTE: cgo driver: fastest point look-ups and bulk inserts here (docs/DECISIONS.md)
 )
@@ -20,6 +21,26 @@ var migrationFS embed.FS
 type DB struct {
 	db  *sql.DB
 	DSN string // file path, or ":memory:"
+
+	// stmts caches prepared read statements by query text: preparing costs
+	// as much as a point look-up itself.
+	stmts sync.Map // string → *sql.Stmt
+}
+
+// stmt returns the prepared statement of query, preparing it on first use.
+func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // NewDB returns a DB for the SQLite file at dsn; call Open before use.
@@ -68,6 +89,11 @@ func (db *DB) Close() error {
 	if db.db == nil {
 		return nil
 	}
+	db.stmts.Range(func(k, v any) bool {
+		v.(*sql.Stmt).Close()
+		db.stmts.Delete(k)
+		return true
+	})
 	return db.db.Close()
 }
 

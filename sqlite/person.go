@@ -31,7 +31,10 @@ func NewPersonService(db *DB) *PersonService { return &PersonService{db: db} }
 // FindPersonByID returns the person. Returns ENOTFOUND if there is none.
 func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd.Person, error) {
 	var doc []byte
-	err := s.db.db.QueryRowContext(ctx, `SELECT doc FROM people WHERE id = ?`, id).Scan(&doc)
+	st, err := s.db.stmt(ctx, `SELECT doc FROM people WHERE id = ?`)
+	if err == nil {
+		err = st.QueryRowContext(ctx, id).Scan(&doc)
+	}
 	if err == sql.ErrNoRows {
 		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Person %q not found.", id)
 	} else if err != nil {
@@ -42,7 +45,7 @@ func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd
 
 // FindPeopleByIDs returns the people that exist among ids, in the order of ids.
 func (s *PersonService) FindPeopleByIDs(ctx context.Context, ids []string) ([]*enrichd.Person, error) {
-	docs, err := findDocs(ctx, s.db.db, "people", ids)
+	docs, err := s.db.findDocs(ctx, "people", ids)
 	if err != nil {
 		return nil, fmt.Errorf("find people: %w", err)
 	}
@@ -63,12 +66,12 @@ func (s *PersonService) FindPeopleByIDs(ctx context.Context, ids []string) ([]*e
 // the ids of the people under it, at most limitPerKey each (DefaultLimitPerKey
 // when limitPerKey <= 0), in id order.
 func (s *PersonService) FindPersonIDsByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]string, error) {
-	return findIDsByKeys(ctx, s.db.db, `SELECT person_id FROM person_keys WHERE key = ? ORDER BY person_id LIMIT ?`, keys, limitPerKey)
+	return s.db.findIDsByKeys(ctx, `SELECT person_id FROM person_keys WHERE key = ? ORDER BY person_id LIMIT ?`, keys, limitPerKey)
 }
 
 // CountKeys returns how many people each key indexes; keys with none are absent.
 func (s *PersonService) CountKeys(ctx context.Context, keys []string) (map[string]int, error) {
-	return countKeys(ctx, s.db.db, `SELECT COUNT(*) FROM person_keys WHERE key = ?`, keys)
+	return s.db.countKeys(ctx, `SELECT COUNT(*) FROM person_keys WHERE key = ?`, keys)
 }
 
 // CountPeople returns the number of people in the store, from a counter kept
@@ -149,9 +152,39 @@ func findDocs(ctx context.Context, q queryer, table string, ids []string) (map[s
 	return out, nil
 }
 
-// findIDsByKeys runs the per-key query (key, limit) for each distinct key on
-// one connection with one prepared statement.
-func findIDsByKeys(ctx context.Context, db *sql.DB, query string, keys []string, limit int) (map[string][]string, error) {
+// findDocs returns the doc of each of ids present in table, with cached
+// statements for the small id lists of reads.
+func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[string][]byte, error) {
+	if len(ids) == 0 || len(ids) > 64 {
+		return findDocs(ctx, db.db, table, ids)
+	}
+	st, err := db.stmt(ctx, `SELECT id, doc FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)`)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	out := make(map[string][]byte, len(ids))
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, err
+		}
+		out[id] = doc
+	}
+	return out, FormatError(rows.Err())
+}
+
+// findIDsByKeys runs the per-key query (key, limit) for each distinct key.
+func (db *DB) findIDsByKeys(ctx context.Context, query string, keys []string, limit int) (map[string][]string, error) {
 	if limit <= 0 {
 		limit = DefaultLimitPerKey
 	}
@@ -159,16 +192,10 @@ func findIDsByKeys(ctx context.Context, db *sql.DB, query string, keys []string,
 	if len(keys) == 0 {
 		return out, nil
 	}
-	conn, err := db.Conn(ctx)
+	stmt, err := db.stmt(ctx, query)
 	if err != nil {
 		return nil, FormatError(err)
 	}
-	defer conn.Close()
-	stmt, err := conn.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	defer stmt.Close()
 	for _, key := range keys {
 		if _, done := out[key]; done {
 			continue
@@ -199,21 +226,15 @@ func findIDsByKeys(ctx context.Context, db *sql.DB, query string, keys []string,
 	return out, nil
 }
 
-func countKeys(ctx context.Context, db *sql.DB, query string, keys []string) (map[string]int, error) {
+func (db *DB) countKeys(ctx context.Context, query string, keys []string) (map[string]int, error) {
 	out := make(map[string]int)
 	if len(keys) == 0 {
 		return out, nil
 	}
-	conn, err := db.Conn(ctx)
+	stmt, err := db.stmt(ctx, query)
 	if err != nil {
 		return nil, FormatError(err)
 	}
-	defer conn.Close()
-	stmt, err := conn.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	defer stmt.Close()
 	for _, key := range keys {
 		var n int
 		if err := stmt.QueryRowContext(ctx, key).Scan(&n); err != nil {

@@ -96,11 +96,10 @@ func (g *Generator) Company(c int) *enrichd.Company {
 
 // slugName lower-cases a name for an address or a URL, keeping letters only
 // as ASCII where the accent is a common one.
-func slugName(s string) string {
-	r := strings.NewReplacer("é", "e", "è", "e", "ë", "e", "ó", "o", "ö", "o", "ø", "o", "ü", "u", "á", "a", "í", "i",
-		"ñ", "n", "ç", "c", "ř", "r", "ά", "a", "å", "a", "' ", "", "'", "", " ", "", "-", "")
-	return r.Replace(strings.ToLower(s))
-}
+func slugName(s string) string { return slugReplacer.Replace(strings.ToLower(s)) }
+
+var slugReplacer = strings.NewReplacer("é", "e", "è", "e", "ë", "e", "ó", "o", "ö", "o", "ø", "o", "ü", "u", "á", "a", "í", "i",
+	"ñ", "n", "ç", "c", "ř", "r", "ά", "a", "å", "a", "' ", "", "'", "", " ", "", "-", "")
 
 // Record returns record n: person n with their current employer.
 func (g *Generator) Record(n int) enrichd.IngestRecord {
