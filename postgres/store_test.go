@@ -130,3 +130,15 @@ func TestDB_Migrate(t *testing.T) {
 		t.Fatalf("SchemaCurrent with a migration missing = %v, %v; want false", ok, err)
 	}
 }
+
+// Ensure text PostgreSQL cannot store (a NUL character) is refused as
+// EINVALID, so that the importer rejects the record instead of stopping.
+func TestIngest_NUL(t *testing.T) {
+	db := MustOpenDB(t)
+	p := storetest.NewPerson(1)
+	p.Headline = "bad\x00text"
+	_, err := postgres.NewIngestService(db, storetest.NewKeyer()).Ingest(context.Background(), []enrichd.IngestRecord{{Person: p}})
+	if enrichd.ErrorCode(err) != enrichd.EINVALID {
+		t.Fatalf("err=%v, want EINVALID", err)
+	}
+}

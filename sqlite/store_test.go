@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -143,5 +145,30 @@ func TestIngest_TermsReplaced(t *testing.T) {
 	var col string
 	if err := db.SQL().QueryRowContext(ctx, `SELECT company_name FROM people WHERE id = ?`, res[0].PersonID).Scan(&col); err != nil || col != "globex" {
 		t.Fatalf("company_name=%q, %v", col, err)
+	}
+}
+
+// Ensure driver errors become application errors in one place.
+func TestFormatError(t *testing.T) {
+	db := MustOpenDB(t, ":memory:")
+	_, dup := db.SQL().Exec(`INSERT INTO counters (name, n) VALUES ('people', 0)`)
+	for _, tt := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"NoRows", sql.ErrNoRows, enrichd.ENOTFOUND},
+		{"Unique", dup, enrichd.ECONFLICT},
+		{"AppErrorKept", enrichd.Errorf(enrichd.EINVALID, "x"), enrichd.EINVALID},
+		{"Other", errors.New("boom"), enrichd.EINTERNAL},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := enrichd.ErrorCode(sqlite.FormatError(tt.err)); got != tt.want {
+				t.Fatalf("code=%q, want %q (err %v)", got, tt.want, tt.err)
+			}
+		})
+	}
+	if sqlite.FormatError(nil) != nil {
+		t.Fatal("FormatError(nil) != nil")
 	}
 }
