@@ -218,8 +218,9 @@ func (s *AccountService) Charge(ctx context.Context, c enrichd.Charge) (int64, e
 	req := &acctChargeReq{c: c, done: make(chan struct{})}
 
 	// The first caller to find no commit in progress becomes the leader and
-	// commits the queue, batch after batch, until it is empty; the others
-	// wait for their result.
+	// commits the queue (itself included); charges arriving meanwhile wait
+	// for the next batch, which a short-lived goroutine commits so that the
+	// leader's own answer is never held up by later arrivals.
 	s.qmu.Lock()
 	s.queue = append(s.queue, req)
 	if s.flushing {
@@ -228,20 +229,36 @@ func (s *AccountService) Charge(ctx context.Context, c enrichd.Charge) (int64, e
 		return req.balance, req.err
 	}
 	s.flushing = true
-	for {
-		batch := s.queue
-		s.queue = nil
-		s.qmu.Unlock()
-		s.commitCharges(context.WithoutCancel(ctx), batch)
-		s.qmu.Lock()
-		if len(s.queue) == 0 {
-			s.flushing = false
-			s.qmu.Unlock()
-			break
-		}
+	batch := s.queue
+	s.queue = nil
+	s.qmu.Unlock()
+	bg := context.WithoutCancel(ctx)
+	s.commitCharges(bg, batch)
+	s.qmu.Lock()
+	if len(s.queue) == 0 {
+		s.flushing = false
+	} else {
+		go s.drain(bg)
 	}
+	s.qmu.Unlock()
 	<-req.done
 	return req.balance, req.err
+}
+
+// drain commits queued charges, batch after batch, until none is left.
+func (s *AccountService) drain(ctx context.Context) {
+	for {
+		s.qmu.Lock()
+		batch := s.queue
+		s.queue = nil
+		if len(batch) == 0 {
+			s.flushing = false
+			s.qmu.Unlock()
+			return
+		}
+		s.qmu.Unlock()
+		s.commitCharges(ctx, batch)
+	}
 }
 
 // acctChargeReq is one queued charge and, once done is closed, its result.
