@@ -22,7 +22,7 @@ const (
 	DefaultPeople    = 10_000
 	DefaultCompanies = 600
 	DefaultSeed      = 20261122
-	DefaultBatch     = 500
+	DefaultBatch     = 1000
 	// Source names the demo data in each record's provenance.
 	Source = "enrichd-demo"
 	// CRMSource names the second, partial copies of some people, which ingest

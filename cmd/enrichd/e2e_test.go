@@ -242,9 +242,15 @@ func TestE2E_Serve(t *testing.T) {
 	testContract(t, dir, filepath.Join(dir, "e2e.db"))
 }
 
-// Ensure the same contract holds on PostgreSQL (in a schema of its own).
+// Ensure the same contract holds on PostgreSQL (in a schema of its own),
+// with rate limits in Redis when ENRICHD_TEST_REDIS_URL is set, as a
+// multi-node deployment runs.
 func TestE2E_ServePostgres(t *testing.T) {
-	testContract(t, t.TempDir(), postgresSchemaURL(t))
+	var extra []string
+	if u := os.Getenv("ENRICHD_TEST_REDIS_URL"); u != "" {
+		extra = []string{"--redis", u}
+	}
+	testContract(t, t.TempDir(), postgresSchemaURL(t), extra...)
 }
 
 // postgresSchemaURL creates a schema on ENRICHD_TEST_POSTGRES_URL's server,
@@ -285,7 +291,7 @@ func postgresSchemaURL(t *testing.T) string {
 	return u.String()
 }
 
-func testContract(t *testing.T, dir, db string) {
+func testContract(t *testing.T, dir, db string, serveArgs ...string) {
 
 	out, errOut, code := runBin(t, dir, nil, "migrate", "--db", db)
 	if code != 0 || !strings.Contains(out, "schema is current") {
@@ -311,7 +317,7 @@ func testContract(t *testing.T, dir, db string) {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
 
-	s := startServe(t, dir, 30*time.Second, "--db", db)
+	s := startServe(t, dir, 30*time.Second, append([]string{"--db", db}, serveArgs...)...)
 
 	t.Run("Operational", func(t *testing.T) {
 		status, h, body := do(t, "GET", s.base+"/readyz", nil, "")
@@ -370,6 +376,10 @@ func testContract(t *testing.T, dir, db string) {
 			}
 			if h.Get("X-Request-Id") == "" {
 				t.Fatal("no X-Request-Id")
+			}
+			// The default plan's rate limit is counted (in Redis with --redis).
+			if status == 200 && h.Get("X-RateLimit-Limit") == "" {
+				t.Fatal("no X-RateLimit-Limit")
 			}
 		})
 	}

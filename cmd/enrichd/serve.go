@@ -35,18 +35,19 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	}
 	defer st.Close()
 
+	// Redis first: a bad --redis should fail before the demo data loads.
+	limiter, closeLimiter, err := newLimiter(ctx, cfg.RedisURL)
+	if err != nil {
+		return err
+	}
+	defer closeLimiter()
+
 	var banner *demoBanner
 	if cfg.Demo {
 		if banner, err = prepareDemo(ctx, cfg, st, logger, stdout); err != nil {
 			return err
 		}
 	}
-
-	limiter, closeLimiter, err := newLimiter(ctx, cfg.RedisURL)
-	if err != nil {
-		return err
-	}
-	defer closeLimiter()
 
 	svcs := &kit.Services{
 		People:    st.People,
