@@ -29,7 +29,16 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 # cpu runs a command and writes its user+system CPU seconds to $work/cpu: on
 # a shared machine wall time depends on the neighbours, CPU time much less.
-cpu() { /usr/bin/time -f "%U %S" -o "$work/cpu.raw" "$@"; awk '{ printf "%.2f", $1 + $2 }' "$work/cpu.raw" >"$work/cpu"; }
+# Without GNU time (apt-get install time), CPU columns read "n/a".
+cpu() {
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f "%U %S" -o "$work/cpu.raw" "$@"
+		awk '{ printf "%.2f", $1 + $2 }' "$work/cpu.raw" >"$work/cpu"
+	else
+		"$@"
+		echo n/a >"$work/cpu"
+	fi
+}
 
 # Baseline: the raw CSV into one table with the same unique indexes, one
 # transaction, WAL and a 256 MB cache, as a user would do by hand.
@@ -71,8 +80,8 @@ reimp_cpu=$(cat "$work/cpu")
 
 rate() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
 ratio=$(awk -v a="$imp" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
-cpu_ratio=$(awk -v a="$imp_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2f", a / b }')
-us_row() { awk -v n="$rows" -v s="$1" 'BEGIN { printf "%.1f", s * 1e6 / n }'; }
+cpu_ratio=$(awk -v a="$imp_cpu" -v b="$base_cpu" 'BEGIN { if (a == "n/a" || b + 0 == 0) print "n/a"; else printf "%.2f", a / b }')
+us_row() { awk -v n="$rows" -v s="$1" 'BEGIN { if (s == "n/a") print s; else printf "%.1f", s * 1e6 / n }'; }
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 db_mb=$(du -cm "$work/enrichd.db"* | tail -1 | cut -f1)
 base_mb=$(du -cm "$work/baseline.db"* | tail -1 | cut -f1)
