@@ -75,7 +75,7 @@ var fields = map[string]fieldInfo{
 }
 
 // aliases maps a folded column name (see foldColumn) to its field. Every field
-// name is also its own alias.
+// name is also its own alias (TestAliases checks it).
 var aliases = map[string]string{
 	"firstname": FieldFirstName, "first": FieldFirstName, "givenname": FieldFirstName, "forename": FieldFirstName,
 	"middlename": FieldMiddleName, "middle": FieldMiddleName,
@@ -126,14 +126,6 @@ var aliases = map[string]string{
 	"companydescription": FieldCoDesc, "description": FieldCoDesc, "seodescription": FieldCoDesc,
 	"updatedat": FieldUpdatedAt, "lastupdated": FieldUpdatedAt, "updated": FieldUpdatedAt,
 	"modifiedat": FieldUpdatedAt, "lastmodified": FieldUpdatedAt, "updatedtime": FieldUpdatedAt,
-}
-
-func init() {
-	// NOTE: the canonical names are aliases too, so that `first_name` and
-	// "First Name" both resolve without listing every spelling twice.
-	for f := range fields {
-		aliases[foldColumn(f)] = f
-	}
 }
 
 // Fields returns the field names `--map` accepts, sorted.

@@ -205,3 +205,12 @@ func TestSniffComma(t *testing.T) {
 		}
 	}
 }
+
+// TestAliases ensures every field name, as written in docs/IMPORT.md, is its own alias.
+func TestAliases(t *testing.T) {
+	for f := range fields {
+		if got := aliases[foldColumn(f)]; got != f {
+			t.Errorf("column %q maps to %q, want %q", f, got, f)
+		}
+	}
+}
