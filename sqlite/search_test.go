@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/match"
+	"github.com/enrichd/enrichd/searchql"
 	"github.com/enrichd/enrichd/sqlite"
 	"github.com/enrichd/enrichd/storetest"
 )
@@ -57,4 +59,48 @@ func FuzzSearchPeople(f *testing.F) {
 			t.Fatalf("filter %s sorts %s: %v", filter, sorts, err)
 		}
 	})
+}
+
+// Ensure every documented filter field is served by an index: an equality
+// condition on it never makes SQLite scan people or person_terms.
+func TestSearchPeople_EveryFieldIndexed(t *testing.T) {
+	db := sqlite.NewDB(filepath.Join(t.TempDir(), "plan.db"))
+	if err := db.Open(context.Background(), false); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, field := range searchql.Fields() {
+		t.Run(field, func(t *testing.T) {
+			var q *searchql.Query
+			for _, v := range []any{"x", float64(5), "2020", "executive"} {
+				var err error
+				if q, err = searchql.Compile(enrichd.PersonSearch{Filter: &enrichd.Filter{Field: field, Type: "=", Value: v}}); err == nil {
+					break
+				}
+			}
+			if q == nil {
+				t.Fatal("no value compiles")
+			}
+			stmt, args := q.SelectSQL("p.doc")
+			rows, err := db.SQL().Query("EXPLAIN QUERY PLAN "+stmt, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var plan []string
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+			}
+			for _, step := range plan {
+				if strings.HasPrefix(step, "SCAN people") || strings.HasPrefix(step, "SCAN person_terms") {
+					t.Fatalf("plan scans: %q", plan)
+				}
+			}
+		})
+	}
 }
