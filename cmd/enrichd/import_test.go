@@ -129,6 +129,21 @@ func TestRunImport_SQLite(t *testing.T) {
 		t.Fatalf("re-import stdout = %q", out)
 	}
 
+	// Ensure an updated export changes only the row that changed.
+	updated := strings.Replace(body, "Cy,Cole,cy@globex.com,,Globex", "Cy,Cole-Smith,cy@globex.com,,Globex", 1)
+	if err := os.WriteFile(people, []byte(updated), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(people, later, later)
+	out, _, err = importCmd(t, "", "--db", db, "--rejects", filepath.Join(dir, "r3.csv"), people)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "read 3, new 0, merged 1, unchanged 1, rejected 1") {
+		t.Fatalf("update stdout = %q", out)
+	}
+
 	// Ensure stdin JSONL with an update merges exactly one person.
 	jsonl := `{"full_name":"Ann Able","title":"CTO","social":{"linkedin_url":"https://www.linkedin.com/in/ann-able/"},"updated_at":"2030-01-01T00:00:00Z"}` + "\n"
 	out, _, err = importCmd(t, jsonl, "--db", db, "--format", "jsonl", "--source", "crm", "-")
