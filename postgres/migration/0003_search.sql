@@ -9,6 +9,10 @@
 -- indexed by its trigram index alone (which serves = too). Substring operators ((.), (!), [.]) use the pg_trgm GIN
 -- indexes below when the extension can be installed; without it they still
 -- work, by scanning what the other conditions leave.
+--
+-- NOTE: every index here is named people_search_* or *_search_*_trgm, so
+-- that a bulk load may drop them and re-create them afterwards (CREATE INDEX
+-- sorts once instead of inserting at random positions row by row).
 CREATE INDEX people_search_full_name_idx      ON people (full_name, id);
 CREATE INDEX people_search_first_name_idx     ON people (first_name, id);
 CREATE INDEX people_search_last_name_idx      ON people (last_name, id);
