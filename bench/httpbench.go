@@ -54,10 +54,14 @@ func dialects() []dialect {
 	return []dialect{
 		{Name: "native", Path: "/v1/person/enrich", Headers: bearer,
 			Bodies: map[string]func(r row) any{
-				kindLinkedIn:    func(r row) any { return map[string]string{"linkedin_url": r.LinkedIn} },
-				kindEmail:       func(r row) any { return map[string]string{"email": r.Email} },
-				kindNameDomain:  func(r row) any { return map[string]string{"first_name": r.First, "last_name": r.Last, "company_domain": r.Domain} },
-				kindNameCompany: func(r row) any { return map[string]string{"first_name": r.First, "last_name": r.Last, "company_name": r.Company} },
+				kindLinkedIn: func(r row) any { return map[string]string{"linkedin_url": r.LinkedIn} },
+				kindEmail:    func(r row) any { return map[string]string{"email": r.Email} },
+				kindNameDomain: func(r row) any {
+					return map[string]string{"first_name": r.First, "last_name": r.Last, "company_domain": r.Domain}
+				},
+				kindNameCompany: func(r row) any {
+					return map[string]string{"first_name": r.First, "last_name": r.Last, "company_name": r.Company}
+				},
 			},
 			Hit: func(b []byte) bool { return bytes.Contains(b, []byte(`"match":true`)) }},
 		{Name: "crustdata", Path: "/person/enrich",
@@ -72,9 +76,11 @@ func dialects() []dialect {
 		{Name: "clodura", Path: "/api/v1/cleanup/enrich",
 			Headers: func(key string) [][2]string { return [][2]string{{"X-API-KEY", key}} },
 			Bodies: map[string]func(r row) any{
-				kindLinkedIn:    func(r row) any { return map[string]string{"linkedinUrl": r.LinkedIn} },
-				kindEmail:       func(r row) any { return map[string]string{"email": r.Email} },
-				kindNameCompany: func(r row) any { return map[string]string{"firstName": r.First, "lastName": r.Last, "organisationName": r.Company} },
+				kindLinkedIn: func(r row) any { return map[string]string{"linkedinUrl": r.LinkedIn} },
+				kindEmail:    func(r row) any { return map[string]string{"email": r.Email} },
+				kindNameCompany: func(r row) any {
+					return map[string]string{"firstName": r.First, "lastName": r.Last, "organisationName": r.Company}
+				},
 			},
 			Hit: always},
 		{Name: "ocean", Path: "/v2/enrich/person",
@@ -93,8 +99,10 @@ func dialects() []dialect {
 		{Name: "apione", Path: "/api/v1/people/enrich",
 			Headers: func(key string) [][2]string { return [][2]string{{"X-API-Key", key}} },
 			Bodies: map[string]func(r row) any{
-				kindEmail:      func(r row) any { return map[string]string{"email": r.Email} },
-				kindNameDomain: func(r row) any { return map[string]string{"first_name": r.First, "last_name": r.Last, "domain": r.Domain} },
+				kindEmail: func(r row) any { return map[string]string{"email": r.Email} },
+				kindNameDomain: func(r row) any {
+					return map[string]string{"first_name": r.First, "last_name": r.Last, "domain": r.Domain}
+				},
 			},
 			Hit: always},
 	}
@@ -319,15 +327,22 @@ func (e *env) runHTTP(ctx context.Context, people, queries int, conns []int, war
 	for _, c := range rep.Cases {
 		for _, n := range conns {
 			var pair [2]loadResult
-			for i, addr := range []string{srv.Addr, ceil.Addr} {
-				g := loadGen{Addr: addr, Conns: n, Warmup: warmup, Duration: measure}
+			for i, target := range []struct {
+				addr string
+				pid  int
+			}{{srv.Addr, srv.cmd.Process.Pid}, {ceil.Addr, ceil.cmd.Process.Pid}} {
+				g := loadGen{Addr: target.addr, Conns: n, Warmup: warmup, Duration: measure}
+				cpu0, cerr := procCPU(target.pid)
 				if pair[i], err = g.Run(ctx, c.Raw); err != nil {
 					return nil, fmt.Errorf("%s %s at %d connections: %w", c.Dialect, c.Kind, n, err)
 				}
+				if cpu1, err := procCPU(target.pid); err == nil && cerr == nil {
+					pair[i].CPU = cpu1 - cpu0
+				}
 			}
 			c.Results[n] = pair
-			e.Logf("%-9s %-20s c=%-3d enrichd %7.0f req/s p99 %6.2f ms | ceiling %7.0f req/s | ratio %.2f",
-				c.Dialect, c.Kind, n, pair[0].RPS, ms(pair[0].P99), pair[1].RPS, pair[0].RPS/pair[1].RPS)
+			e.Logf("%-9s %-20s c=%-3d enrichd %7.0f req/s p99 %6.2f ms %4.0f µs CPU/req | ceiling %7.0f req/s %3.0f µs CPU/req | ratio %.2f",
+				c.Dialect, c.Kind, n, pair[0].RPS, ms(pair[0].P99), usf(pair[0].CPUPerRequest()), pair[1].RPS, usf(pair[1].CPUPerRequest()), pair[0].RPS/pair[1].RPS)
 		}
 	}
 	if rep.RSS, rep.HWM, err = srv.Memory(); err != nil {
@@ -338,6 +353,8 @@ func (e *env) runHTTP(ctx context.Context, people, queries int, conns []int, war
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func usf(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
 // fileMB sums the sizes of the files that exist, in MB.
 func fileMB(paths ...string) float64 {

@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,6 +20,8 @@ import (
 type loadResult struct {
 	Conns    int
 	Requests int           // completed in the measured window
+	All      int           // completed, warm-up included
+	CPU      time.Duration // CPU (user + system) the server process used during the whole run; 0 if unknown
 	Non2xx   int           // responses with a status outside 200–299
 	Errors   int           // connection or protocol errors
 	Elapsed  time.Duration // measured window
@@ -65,9 +69,9 @@ func (g loadGen) Run(ctx context.Context, reqs [][]byte) (loadResult, error) {
 	defer cancel()
 
 	type workerResult struct {
-		lat            []time.Duration
-		non2xx, errors int
-		err            error
+		lat                 []time.Duration
+		all, non2xx, errors int
+		err                 error
 	}
 	results := make([]workerResult, g.Conns)
 	var wg sync.WaitGroup
@@ -115,6 +119,7 @@ func (g loadGen) Run(ctx context.Context, reqs [][]byte) (loadResult, error) {
 					}
 					continue
 				}
+				r.all++
 				if !keep {
 					conn.Close()
 					conn = nil
@@ -135,6 +140,7 @@ func (g loadGen) Run(ctx context.Context, reqs [][]byte) (loadResult, error) {
 	var firstErr error
 	for _, r := range results {
 		all = append(all, r.lat...)
+		res.All += r.all
 		res.Non2xx += r.non2xx
 		res.Errors += r.errors
 		if r.err != nil && firstErr == nil {
@@ -153,6 +159,36 @@ func (g loadGen) Run(ctx context.Context, reqs [][]byte) (loadResult, error) {
 	res.P50 = all[len(all)/2]
 	res.P99 = all[min(len(all)-1, len(all)*99/100)]
 	return res, nil
+}
+
+// CPUPerRequest is the server's CPU time per request, a figure that depends
+// much less than requests/s on what else the shared machine is doing.
+func (r loadResult) CPUPerRequest() time.Duration {
+	if r.All == 0 {
+		return 0
+	}
+	return r.CPU / time.Duration(r.All)
+}
+
+// procCPU returns the user + system CPU time process pid has used.
+func procCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the parenthesised command name: utime and stime are
+	// the 12th and 13th, in clock ticks (100 a second on Linux).
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	ut, err1 := strconv.ParseInt(f[11], 10, 64)
+	st, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond, nil
 }
 
 // readResponse reads one HTTP/1.1 response, discarding the body, and

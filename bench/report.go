@@ -152,8 +152,10 @@ func (r *results) markdown(cfg config) string {
 		w("rate-limited and charged). Ceiling: a minimal Go `net/http` handler in its own process that answers each request with the\n")
 		w("exact bytes the real server gave for it, from memory. Load: a Go HTTP/1.1 generator (keep-alive, pre-built requests, %v\n", h.Measure)
 		w("measured after %v of warm-up per run), cycling over the distinct queries that matched; enrichd and the ceiling alternate per row.\n\n", h.Warmup)
-		w("| API | look-up | conns | enrichd req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | target | queries (hits/sent) |\n")
-		w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+		w("The last columns are CPU time per request of each server process (from `/proc/PID/stat`, the load generator excluded) and\n")
+		w("their ratio (ceiling ÷ enrichd): on a shared machine they depend far less on the neighbours than requests/s do.\n\n")
+		w("| API | look-up | conns | enrichd req/s | p50 ms | p99 ms | ceiling req/s | ceiling p99 ms | ratio | target | queries (hits/sent) | enrichd CPU µs/req | ceiling CPU µs/req | CPU ratio |\n")
+		w("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		worstID, worstName, worstP99 := math.Inf(1), math.Inf(1), 0.0
 		for _, c := range h.Cases {
 			for _, n := range h.Conns {
@@ -177,8 +179,13 @@ func (r *results) markdown(cfg config) string {
 				if p[0].Non2xx+p[0].Errors > 0 {
 					errs = fmt.Sprintf(" (%d non-2xx, %d errors)", p[0].Non2xx, p[0].Errors)
 				}
-				w("| %s | %s | %d | %.0f%s | %.2f | %.2f | %.0f | %.2f | %.2f%s | ≥ %.1f | %d/%d |\n", c.Dialect, c.Kind, n, p[0].RPS, errs,
-					ms(p[0].P50), ms(p[0].P99), p[1].RPS, ms(p[1].P99), ratio, flag, target, c.Hits, c.Sent)
+				cpuRatio := 0.0
+				if p[0].CPUPerRequest() > 0 {
+					cpuRatio = float64(p[1].CPUPerRequest()) / float64(p[0].CPUPerRequest())
+				}
+				w("| %s | %s | %d | %.0f%s | %.2f | %.2f | %.0f | %.2f | %.2f%s | ≥ %.1f | %d/%d | %.0f | %.0f | %.2f |\n", c.Dialect, c.Kind, n, p[0].RPS, errs,
+					ms(p[0].P50), ms(p[0].P99), p[1].RPS, ms(p[1].P99), ratio, flag, target, c.Hits, c.Sent,
+					usf(p[0].CPUPerRequest()), usf(p[1].CPUPerRequest()), cpuRatio)
 			}
 		}
 		w("\n")

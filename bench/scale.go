@@ -85,10 +85,14 @@ func (e *env) measureScale(ctx context.Context, info storeInfo) (*scalePoint, er
 	defer db.Close()
 	engine := match.NewEngine(sqlite.NewPersonService(db), sqlite.NewCompanyService(db), match.NewKeyer())
 	reqs := map[string]func(r row) enrichd.MatchRequest{
-		kindLinkedIn:    func(r row) enrichd.MatchRequest { return enrichd.MatchRequest{LinkedInURL: r.LinkedIn} },
-		kindEmail:       func(r row) enrichd.MatchRequest { return enrichd.MatchRequest{Email: r.Email} },
-		kindNameDomain:  func(r row) enrichd.MatchRequest { return enrichd.MatchRequest{FirstName: r.First, LastName: r.Last, CompanyDomain: r.Domain} },
-		kindNameCompany: func(r row) enrichd.MatchRequest { return enrichd.MatchRequest{FirstName: r.First, LastName: r.Last, CompanyName: r.Company} },
+		kindLinkedIn: func(r row) enrichd.MatchRequest { return enrichd.MatchRequest{LinkedInURL: r.LinkedIn} },
+		kindEmail:    func(r row) enrichd.MatchRequest { return enrichd.MatchRequest{Email: r.Email} },
+		kindNameDomain: func(r row) enrichd.MatchRequest {
+			return enrichd.MatchRequest{FirstName: r.First, LastName: r.Last, CompanyDomain: r.Domain}
+		},
+		kindNameCompany: func(r row) enrichd.MatchRequest {
+			return enrichd.MatchRequest{FirstName: r.First, LastName: r.Last, CompanyName: r.Company}
+		},
 	}
 	p := &scalePoint{People: info.People, Store: info, Mean: map[string]time.Duration{}, P50: map[string]time.Duration{},
 		Hits: map[string]int{}}

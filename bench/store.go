@@ -77,7 +77,7 @@ type storeInfo struct {
 	DB          string  `json:"db"`
 	GenSeconds  float64 `json:"gen_seconds"`    // writing the CSV
 	LoadSeconds float64 `json:"import_seconds"` // `enrichd import` of it into a fresh SQLite store
-	DiskMB      float64 `json:"disk_mb"` // the SQLite file right after the import
+	DiskMB      float64 `json:"disk_mb"`        // the SQLite file right after the import
 	Built       string  `json:"built"`
 	Cached      bool    `json:"-"` // true when this run reused it
 }
