@@ -45,6 +45,9 @@ func runServe(ctx context.Context, args []string, env func(string) string, stdou
 	var banner *demoBanner
 	if cfg.Demo {
 		if banner, err = prepareDemo(ctx, cfg, st, logger, stdout); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("interrupted while loading the demo data: run `enrichd serve --demo` again to finish")
+			}
 			return err
 		}
 	}
