@@ -98,7 +98,7 @@ func (k *Keyer) PersonIdentityKeys(p *enrichd.Person) []string {
 	}
 	if where == "" {
 		for _, ph := range p.Contact.Phones {
-			if e, ok := NormalizePhone(ph.Number, personCountry(p)); ok {
+			if e, ok := storedPhone(ph.Number, p); ok {
 				where = "t=" + e
 				break
 			}
@@ -164,7 +164,7 @@ func (k *Keyer) PersonBlockingKeys(p *enrichd.Person) []string {
 		add(KeyFirstName + first)
 	}
 	for _, ph := range p.Contact.Phones {
-		if e, ok := NormalizePhone(ph.Number, personCountry(p)); ok {
+		if e, ok := storedPhone(ph.Number, p); ok {
 			add(KeyPhone + e)
 			break
 		}

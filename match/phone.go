@@ -3,6 +3,8 @@ package match
 import (
 	"strings"
 
+	"github.com/enrichd/enrichd"
+
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -73,4 +75,27 @@ func CountryCode(s string) string {
 		}
 	}
 	return ""
+}
+
+// storedPhone returns a stored person's phone in E.164. Stored numbers were
+// normalised at ingest, so "+<digits>" is taken as is: re-validating with
+// libphonenumber costs ~20 µs a number, on the import and match hot paths.
+func storedPhone(num string, p *enrichd.Person) (string, bool) {
+	if isE164(num) {
+		return num, true
+	}
+	return NormalizePhone(num, personCountry(p))
+}
+
+// isE164 reports whether s is "+" followed by 8 to 15 digits, the first not 0.
+func isE164(s string) bool {
+	if len(s) < 9 || len(s) > 16 || s[0] != '+' || s[1] == '0' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -153,7 +153,7 @@ func (sc *scoreContext) score(p *enrichd.Person) scored {
 	if q.phone != "" {
 		level, w := LevelMissing, 0.0
 		for _, ph := range p.Contact.Phones {
-			if e, ok := NormalizePhone(ph.Number, personCountry(p)); ok {
+			if e, ok := storedPhone(ph.Number, p); ok {
 				if e == q.phone {
 					level, w = LevelExact, muPhone.w()
 					break
