@@ -85,11 +85,12 @@ func runBin(t *testing.T, dir string, stdin io.Reader, args ...string) (stdout, 
 	return o.String(), e.String(), code
 }
 
-// cleanEnv drops ENRICHD_* settings of the developer's shell.
+// cleanEnv drops ENRICHD_* settings of the developer's shell, except the
+// admin token, which tests set on purpose.
 func cleanEnv() []string {
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ENRICHD_") {
+		if !strings.HasPrefix(kv, "ENRICHD_") || strings.HasPrefix(kv, "ENRICHD_ADMIN_TOKEN=") {
 			env = append(env, kv)
 		}
 	}
@@ -317,6 +318,8 @@ func testContract(t *testing.T, dir, db string, serveArgs ...string) {
 		t.Fatalf("import: exit %d\n%s%s", code, out, errOut)
 	}
 
+	// The admin token comes from the environment, as a deployment passes secrets.
+	t.Setenv("ENRICHD_ADMIN_TOKEN", "e2e-admin-token")
 	s := startServe(t, dir, 30*time.Second, append([]string{"--db", db}, serveArgs...)...)
 
 	t.Run("Operational", func(t *testing.T) {
@@ -383,6 +386,16 @@ func testContract(t *testing.T, dir, db string, serveArgs ...string) {
 			}
 		})
 	}
+
+	t.Run("Admin", func(t *testing.T) {
+		status, _, body := do(t, "GET", s.base+"/admin/v1/keys", map[string]string{"Authorization": "Bearer e2e-admin-token"}, "")
+		if status != 200 || !strings.Contains(body, `"e2e"`) {
+			t.Fatalf("admin with token: %d %s", status, body)
+		}
+		if status, _, _ := do(t, "GET", s.base+"/admin/v1/keys", map[string]string{"Authorization": "Bearer " + key}, ""); status != 401 && status != 403 {
+			t.Fatalf("admin with a customer key: %d", status)
+		}
+	})
 
 	t.Run("Metrics", func(t *testing.T) {
 		_, _, body := do(t, "GET", s.base+"/metrics", nil, "")
