@@ -67,7 +67,7 @@ func (s *IngestService) ingest(ctx context.Context, batch []enrichd.IngestRecord
 		return nil, err
 	}
 	defer tx.Rollback(context.Background())
-	plan, err := storeplan.Build(ctx, txReader{tx}, s.keyer, batch, s.now())
+	plan, err := storeplan.Build(ctx, txReader{tx}, s.keyer, batch, storeplan.Options{Now: s.now()})
 	if err != nil {
 		return nil, err
 	}

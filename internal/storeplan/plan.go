@@ -153,12 +153,23 @@ type companyState struct {
 	dirty bool
 }
 
+// Options tune Build for a backend.
+type Options struct {
+	// Now is the creation time of new records.
+	Now time.Time
+	// PersonID returns the id of a new person from its first identity key
+	// and the attempt number (0 first, more after a collision). Nil means
+	// NewID.
+	PersonID func(firstKey string, attempt int) string
+}
+
 // planner holds the state of one Build call.
 type planner struct {
-	ctx   context.Context
-	r     Reader
-	keyer enrichd.Keyer
-	now   time.Time
+	ctx      context.Context
+	r        Reader
+	keyer    enrichd.Keyer
+	now      time.Time
+	personID func(firstKey string, attempt int) string
 
 	dbPersonKeys  map[string][]string // identity key → stored person ids
 	dbCompanyKeys map[string][]string
@@ -175,13 +186,19 @@ type planner struct {
 // validates every record first and returns EINVALID, writing nothing, if any
 // has nothing to identify it: the error's Fields are keyed by the record's
 // index in batch (decimal), so that a caller can reject those and resend the
-// rest. now is the creation time of new records.
+// rest.
 //
 // Ingest takes ownership of the records in batch: it links employment to
 // company ids on them and stores new records as they are.
-func Build(ctx context.Context, r Reader, keyer enrichd.Keyer, batch []enrichd.IngestRecord, now time.Time) (*Plan, error) {
+func Build(ctx context.Context, r Reader, keyer enrichd.Keyer, batch []enrichd.IngestRecord, opts Options) (*Plan, error) {
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.PersonID == nil {
+		opts.PersonID = NewID
+	}
 	pl := &planner{
-		ctx: ctx, r: r, keyer: keyer, now: now.UTC(),
+		ctx: ctx, r: r, keyer: keyer, now: opts.Now.UTC(), personID: opts.PersonID,
 		people:       make(map[string]*personState),
 		companies:    make(map[string]*companyState),
 		batchPeople:  make(map[string][]*personState),
@@ -730,8 +747,8 @@ func (pl *planner) finish() (*Plan, error) {
 	return plan, nil
 }
 
-// assignPersonIDs gives each new person the first free id derived from its
-// first identity key, checking the whole batch against the store at once.
+// assignPersonIDs gives each new person the first free id from personID,
+// checking the whole batch against the store at once.
 func (pl *planner) assignPersonIDs() error {
 	pending := pl.newPeople
 	attempt := make(map[*personState]int)
@@ -740,7 +757,7 @@ func (pl *planner) assignPersonIDs() error {
 		ids := make([]string, 0, len(pending))
 		for _, ps := range pending {
 			for {
-				ps.id = NewID(ps.firstKey, attempt[ps])
+				ps.id = pl.personID(ps.firstKey, attempt[ps])
 				// Ids of people loaded for this batch are taken even when the
 				// record was not merged into them (a LinkedIn conflict).
 				_, loaded := pl.personDocs[ps.id]
