@@ -29,6 +29,7 @@ const (
 	EnvLogLevel        = "ENRICHD_LOG_LEVEL"
 	EnvMaxBodyBytes    = "ENRICHD_MAX_BODY_BYTES"
 	EnvShutdownTimeout = "ENRICHD_SHUTDOWN_TIMEOUT"
+	EnvPprofAddr       = "ENRICHD_PPROF_ADDR"
 )
 
 // ServeConfig is the configuration of `enrichd serve`.
@@ -42,6 +43,9 @@ type ServeConfig struct {
 	ShutdownTimeout time.Duration
 	NoMigrate       bool
 	Demo            bool
+	// PprofAddr serves net/http/pprof on its own listener when set; never on
+	// the public address, since profiles reveal internals.
+	PprofAddr string
 }
 
 // DefaultServeConfig returns the defaults, before environment and flags.
@@ -80,6 +84,7 @@ plus /healthz, /readyz and /metrics. Stops gracefully on SIGTERM or SIGINT.
 	level := fs.String("log-level", "info", "debug|info|warn|error; info logs every request (env "+EnvLogLevel+")")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", c.MaxBodyBytes, "largest request body accepted (env "+EnvMaxBodyBytes+")")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long SIGTERM waits for in-flight requests (env "+EnvShutdownTimeout+")")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env "+EnvPprofAddr+"); empty: off")
 	fs.BoolVar(&c.NoMigrate, "no-migrate", false, "refuse to start on an old schema instead of migrating it")
 	fs.BoolVar(&c.Demo, "demo", false, "serve a generated demo store, creating it and a demo API key on first run")
 	if err := parseFlags(fs, args); err != nil {
@@ -109,6 +114,9 @@ plus /healthz, /readyz and /metrics. Stops gracefully on SIGTERM or SIGINT.
 			}
 			c.AdminToken = strings.TrimSpace(string(b))
 		}
+	}
+	if !set["pprof-addr"] {
+		c.PprofAddr = env(EnvPprofAddr)
 	}
 	if !set["log-level"] && env(EnvLogLevel) != "" {
 		*level = env(EnvLogLevel)

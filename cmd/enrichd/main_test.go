@@ -112,6 +112,7 @@ func TestParseServeConfig(t *testing.T) {
 			Check: func(c ServeConfig) bool {
 				return c.DB == "f.db" && c.Addr == "127.0.0.1:1" && c.AdminToken == "flag" && c.LogLevel == slog.LevelDebug
 			}},
+		{Name: "PprofEnv", Env: map[string]string{"ENRICHD_PPROF_ADDR": "127.0.0.1:6060"}, Check: func(c ServeConfig) bool { return c.PprofAddr == "127.0.0.1:6060" }},
 		{Name: "TokenFile", Env: map[string]string{"ENRICHD_ADMIN_TOKEN_FILE": tokenFile}, Check: func(c ServeConfig) bool { return c.AdminToken == "from-file" }},
 		{Name: "TokenFileMissing", Env: map[string]string{"ENRICHD_ADMIN_TOKEN_FILE": "/nonexistent"}, WantErr: "ENRICHD_ADMIN_TOKEN_FILE"},
 		{Name: "BadLevel", Args: []string{"--log-level", "loud"}, WantErr: "invalid log level"},
@@ -222,5 +223,16 @@ func TestPrepareDemo_RefusesForeignStore(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "real.key")); err == nil {
 		t.Fatal("a demo key file was written for a foreign store")
+	}
+}
+
+func TestServePprof(t *testing.T) {
+	stop, err := servePprof("127.0.0.1:0", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if _, err := servePprof("256.0.0.1:1", slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "pprof") {
+		t.Fatalf("err=%v, want a pprof listen error", err)
 	}
 }
