@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -64,10 +66,41 @@ func (s *fuzzyStats) totals() (precision, recall, absentFalse float64) {
 // fuzzyReport compares enrichd's engine with pg_trgm on the same queries.
 type fuzzyReport struct {
 	People, Companies int
-	BuildSecs         float64 // ingest into SQLite through IngestService
-	PGLoadSecs        float64 // COPY and index build for pg_trgm
-	Enrichd, PG       *fuzzyStats
-	PGNote            string
+	BuildSecs         float64     // ingest into SQLite through IngestService
+	Cached            bool        `json:"-"`
+	IDs               []string    // store id of each generated person (in the cache file only)
+	PGLoadSecs        float64     `json:"-"` // COPY and index build for pg_trgm
+	Enrichd, PG       *fuzzyStats `json:"-"`
+	PGNote            string      `json:"-"`
+}
+
+// buildFuzzyStore ingests the generated people into a new SQLite store at
+// path and returns each person's id and the seconds it took.
+func buildFuzzyStore(ctx context.Context, path string, d *eval.Dataset, keyer *match.Keyer) ([]string, float64, error) {
+	db := sqlite.NewDB(path)
+	if err := db.Open(ctx, false); err != nil {
+		return nil, 0, err
+	}
+	defer db.Close()
+	ingest := sqlite.NewIngestService(db, keyer)
+	ids := make([]string, len(d.People))
+	start := time.Now()
+	const batch = 5000
+	for i := 0; i < len(d.People); i += batch {
+		var recs []enrichd.IngestRecord
+		for j := i; j < min(i+batch, len(d.People)); j++ {
+			c := *d.Employers[j] // the store links and may modify its copy
+			recs = append(recs, enrichd.IngestRecord{Person: d.People[j], Company: &c})
+		}
+		out, err := ingest.Ingest(ctx, recs)
+		if err != nil {
+			return nil, 0, fmt.Errorf("ingest: %w", err)
+		}
+		for j, r := range out {
+			ids[i+j] = r.PersonID
+		}
+	}
+	return ids, time.Since(start).Seconds(), nil
 }
 
 // answer scores one answer the way match/eval does.
@@ -89,44 +122,45 @@ func (s *fuzzyStats) answer(q eval.Query, got, want string) {
 	}
 }
 
-func (e *env) runFuzzy(ctx context.Context, people, perKind int, pgURL string) (*fuzzyReport, error) {
+func (e *env) runFuzzy(ctx context.Context, people, perKind int, pgURL string) (_ *fuzzyReport, err error) {
 	rep := &fuzzyReport{People: people, Companies: max(people/50, 50)}
 	d := eval.Generate(eval.Config{Seed: 7, People: people, Companies: rep.Companies, Queries: perKind, Kinds: fuzzyKinds})
 
-	// enrichd: a fresh SQLite store through the real IngestService.
-	e.Logf("fuzzy: ingesting %d generated people into SQLite", people)
-	db := sqlite.NewDB(filepath.Join(e.Work, "fuzzy.db"))
-	if err := db.Open(ctx, false); err != nil {
+	// enrichd: a SQLite store built through the real IngestService, cached
+	// with the ids it gave each generated person.
+	keyer := match.NewKeyer()
+	path := filepath.Join(e.Cache, fmt.Sprintf("fuzzy-%d.db", people))
+	var ids []string
+	if b, err := os.ReadFile(path + ".json"); err == nil && json.Unmarshal(b, &rep) == nil && len(rep.IDs) == len(d.People) {
+		ids = rep.IDs
+		rep.Cached = true
+	} else {
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			os.Remove(p)
+		}
+		e.Logf("fuzzy: ingesting %d generated people into SQLite (cached for later runs)", people)
+		if ids, rep.BuildSecs, err = buildFuzzyStore(ctx, path, d, keyer); err != nil {
+			return nil, err
+		}
+		rep.IDs = ids
+		b, _ := json.Marshal(rep)
+		if err := os.WriteFile(path+".json", b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	rep.IDs = nil
+	db := sqlite.NewDB(path)
+	if err := db.Open(ctx, true); err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	keyer := match.NewKeyer()
-	ingest := sqlite.NewIngestService(db, keyer)
-	ids := make([]string, len(d.People))
-	start := time.Now()
-	const batch = 5000
-	for i := 0; i < len(d.People); i += batch {
-		var recs []enrichd.IngestRecord
-		for j := i; j < min(i+batch, len(d.People)); j++ {
-			c := *d.Employers[j]
-			recs = append(recs, enrichd.IngestRecord{Person: d.People[j], Company: &c})
-		}
-		out, err := ingest.Ingest(ctx, recs)
-		if err != nil {
-			return nil, fmt.Errorf("ingest: %w", err)
-		}
-		for j, r := range out {
-			ids[i+j] = r.PersonID
-		}
-	}
-	rep.BuildSecs = time.Since(start).Seconds()
 	engine := match.NewEngine(sqlite.NewPersonService(db), sqlite.NewCompanyService(db), keyer)
 	// Warm the engine's caches (name frequencies) as a running server has them.
 	for _, q := range d.Queries[:min(len(d.Queries), 200)] {
 		engine.MatchPerson(ctx, q.Req)
 	}
 	rep.Enrichd = &fuzzyStats{Kinds: map[string]*eval.KindStats{}}
-	start = time.Now()
+	start := time.Now()
 	for _, q := range d.Queries {
 		m, err := engine.MatchPerson(ctx, q.Req)
 		if err != nil {
@@ -144,7 +178,6 @@ func (e *env) runFuzzy(ctx context.Context, people, perKind int, pgURL string) (
 		rep.PGNote = "skipped: no PostgreSQL URL (--postgres)"
 		return rep, nil
 	}
-	var err error
 	if rep.PG, rep.PGLoadSecs, err = e.pgTrgm(ctx, pgURL, d, ids); err != nil {
 		return nil, fmt.Errorf("pg_trgm: %w", err)
 	}

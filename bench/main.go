@@ -73,7 +73,7 @@ func defaultConfig(quick bool) config {
 	}
 	return config{People: 1_000_000, Queries: 256, Conns: []int{16, 64}, Warmup: 500 * time.Millisecond,
 		Measure: 2500 * time.Millisecond, ImportRows: 1_000_000, EvalPeople: 100_000, EvalQuery: 150,
-		Scale: []int{100_000, 1_000_000, 5_000_000}, Budget: 15 * time.Minute, Docs: "docs/BENCHMARKS.md"}
+		Scale: []int{20_000, 100_000, 1_000_000, 5_000_000}, Budget: 15 * time.Minute, Docs: "docs/BENCHMARKS.md"}
 }
 
 const usage = `Usage: go run ./bench [--quick] [flags]
@@ -214,12 +214,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	deadline := start.Add(cfg.Budget)
 
 	if cfg.runs("http") {
-		if res.HTTP, err = e.runHTTP(ctx, cfg.People, cfg.Queries, cfg.Conns, cfg.Warmup, cfg.Measure); err != nil {
+		people := e.fitHTTPStore(ctx, cfg, deadline, res)
+		if res.HTTP, err = e.runHTTP(ctx, people, cfg.Queries, cfg.Conns, cfg.Warmup, cfg.Measure); err != nil {
 			return fmt.Errorf("http: %w", err)
 		}
 	}
 	if cfg.runs("import") && cfg.ImportRows > 0 {
-		if res.Import, err = e.runImport(ctx, cfg.ImportRows, cfg.PGURL); err != nil {
+		rows := e.fitImport(ctx, cfg, deadline, res)
+		if res.Import, err = e.runImport(ctx, rows, cfg.PGURL); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 	}
@@ -253,4 +255,50 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return checkFloors(res)
 	}
 	return nil
+}
+
+// fitHTTPStore returns the size of the HTTP benchmark's store: cfg.People
+// when cached or when its build, projected from the cached stores' import
+// rate, takes at most a third of the time box; else the largest cached store
+// (noted in the report).
+func (e *env) fitHTTPStore(ctx context.Context, cfg config, deadline time.Time, res *results) int {
+	if _, err := e.storeIfCached(cfg.People); err == nil {
+		return cfg.People
+	}
+	rate := e.buildRate(ctx)
+	third := time.Now().Add(time.Until(deadline) / 3)
+	ok, d := fits(cfg.People, rate, 1, third)
+	if ok {
+		return cfg.People
+	}
+	for _, n := range e.cachedSizes() {
+		if n < cfg.People {
+			res.Notes = append(res.Notes, fmt.Sprintf("HTTP and footprint ran on %s people, not %s: building that store through `enrichd import` would take about %v at the %.0f rows/s projected from this run's import probe, over a third of the time box. Build it once with `go run ./bench --only http --people %d --budget 3h`; later runs reuse it.",
+				humanInt(n), humanInt(cfg.People), d.Round(time.Second), rate, cfg.People))
+			return n
+		}
+	}
+	return cfg.People
+}
+
+// fitImport returns the rows of the import comparison: cfg.ImportRows, or
+// the largest of a few smaller sizes whose three imports (SQLite, its
+// re-import, PostgreSQL), projected from the cached stores' rate, fit in a
+// third of what is left of the time box.
+func (e *env) fitImport(ctx context.Context, cfg config, deadline time.Time, res *results) int {
+	rate := e.buildRate(ctx)
+	third := time.Now().Add(time.Until(deadline) / 3)
+	if ok, _ := fits(cfg.ImportRows, rate, 3, third); ok {
+		return cfg.ImportRows
+	}
+	_, d := fits(cfg.ImportRows, rate, 1, third)
+	for _, n := range []int{500_000, 200_000, 100_000, 50_000, 20_000} {
+		if ok, _ := fits(n, rate, 3, third); ok && n < cfg.ImportRows {
+			res.Notes = append(res.Notes, fmt.Sprintf("The import comparison ran on %s rows, not %s: one `enrichd import` of %s rows would take about %v at the %.0f rows/s projected from this run's import probe, and it runs three times (SQLite, re-import, PostgreSQL).",
+				humanInt(n), humanInt(cfg.ImportRows), humanInt(cfg.ImportRows), d.Round(time.Second), rate))
+			return n
+		}
+	}
+	res.Notes = append(res.Notes, "The import comparison ran on 20,000 rows: nothing larger fits the time box at the measured import rate.")
+	return 20_000
 }

@@ -39,13 +39,16 @@ const (
 // deadline; otherwise the size is skipped and the report says so.
 func (e *env) runScale(ctx context.Context, sizes []int, deadline time.Time) (*scaleReport, error) {
 	rep := &scaleReport{}
-	rate := 0.0 // rows/s of the last build
 	for _, n := range slices.Sorted(slices.Values(sizes)) {
 		info, cached := e.cachedStore(n)
+		rate := 0.0
+		if !cached {
+			rate = e.buildRate(ctx)
+		}
 		if !cached && rate > 0 {
 			projected := time.Duration(float64(n) / rate * float64(time.Second))
 			if time.Now().Add(projected).Add(30 * time.Second).After(deadline) {
-				rep.Notes = append(rep.Notes, fmt.Sprintf("%s people skipped: building the store would take about %v (at the %.0f rows/s measured), past the %v left of the time box; build it once with `go run ./bench --only scale --scale %d --budget 1h` and it is cached for later runs",
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%s people skipped: building the store would take about %v (at the %.0f rows/s projected from this run's import probe), past the %v left of the time box; build it once with `go run ./bench --only scale --scale %d --budget 1h` and it is cached for later runs",
 					humanInt(n), projected.Round(time.Second), rate, time.Until(deadline).Round(time.Second), n))
 				continue
 			}
@@ -53,9 +56,6 @@ func (e *env) runScale(ctx context.Context, sizes []int, deadline time.Time) (*s
 		var err error
 		if info, err = e.store(ctx, n); err != nil {
 			return nil, err
-		}
-		if info.LoadSeconds > 0 {
-			rate = float64(n) / info.LoadSeconds
 		}
 		p, err := e.measureScale(ctx, info)
 		if err != nil {

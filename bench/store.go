@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type env struct {
 	Work   string // this run's scratch directory, removed at the end
 	Binary string // the enrichd binary built from Root
 	Logf   func(format string, args ...any)
+	rate   float64 // see buildRate
 }
 
 // cacheDir is $ENRICHD_BENCH_CACHE, else <user cache dir>/enrichd-bench: the
@@ -170,6 +172,73 @@ func (e *env) storeIfCached(n int) (storeInfo, error) {
 	}
 	info.Cached = true
 	return info, nil
+}
+
+// probeRows is the size of the import that measures the current import rate.
+const probeRows = 20_000
+
+// buildRate returns the rate (rows/s) at which a large store would build, the
+// basis of every "does it fit in the time box" projection: a fresh import of
+// probeRows in this run (the code may have changed since the cached stores
+// were built), slowed down by how much the largest cached store's rate fell
+// below its own probe-sized build (the cost per row grows with the store).
+func (e *env) buildRate(ctx context.Context) float64 {
+	if e.rate > 0 {
+		return e.rate
+	}
+	csvFile, _, err := e.csvPath(probeRows)
+	if err != nil {
+		return 0
+	}
+	db := filepath.Join(e.Work, "probe.db")
+	start := time.Now()
+	out, err := exec.CommandContext(ctx, e.Binary, "import", "--db", db, "--rejects", filepath.Join(e.Work, "probe-rejects.csv"), csvFile).CombinedOutput()
+	for _, p := range []string{db, db + "-wal", db + "-shm"} {
+		os.Remove(p)
+	}
+	if err != nil {
+		e.Logf("import rate probe failed: %v: %s", err, tail(out, 500))
+		return 0
+	}
+	e.rate = probeRows / time.Since(start).Seconds()
+	slowdown := 1.0
+	small, errSmall := e.storeIfCached(probeRows)
+	if sizes := e.cachedSizes(); errSmall == nil && small.LoadSeconds > 0 && len(sizes) > 0 && sizes[0] > probeRows {
+		big, _ := e.storeIfCached(sizes[0])
+		if big.LoadSeconds > 0 {
+			slowdown = max(1, (float64(probeRows)/small.LoadSeconds)/(float64(big.People)/big.LoadSeconds))
+		}
+	}
+	e.rate /= slowdown
+	e.Logf("import rate probe: %d rows; projected rate for large stores %.0f rows/s (slowdown with size ×%.1f)", probeRows, e.rate, slowdown)
+	return e.rate
+}
+
+// fits reports whether building n people at rate, times factor, ends
+// before deadline; with no rate known it assumes it does.
+func fits(n int, rate, factor float64, deadline time.Time) (bool, time.Duration) {
+	if rate <= 0 {
+		return true, 0
+	}
+	d := time.Duration(float64(n) / rate * factor * float64(time.Second))
+	return time.Now().Add(d).Before(deadline), d
+}
+
+// cachedSizes lists the sizes of the cached stores, largest first.
+func (e *env) cachedSizes() []int {
+	metas, _ := filepath.Glob(filepath.Join(e.Cache, "store-*.json"))
+	var sizes []int
+	for _, m := range metas {
+		var n int
+		if _, err := fmt.Sscanf(filepath.Base(m), "store-%d.json", &n); err == nil {
+			if _, err := e.storeIfCached(n); err == nil {
+				sizes = append(sizes, n)
+			}
+		}
+	}
+	slices.Sort(sizes)
+	slices.Reverse(sizes)
+	return sizes
 }
 
 // row is one sampled person of a generated CSV.
