@@ -33,25 +33,44 @@ func benchGenerator(people int) *storetest.Generator {
 
 // BenchmarkIngest measures ingest throughput in batches of generated people
 // with their companies (benchBatch, the importer's default, and a larger
-// batch), into a store that grows with b.N. Record generation is not timed.
+// batch), into a store that grows with b.N, with and without a bulk load
+// (BeginBulk before the first batch; EndBulk, timed, after the last). Record
+// generation is not timed.
 func BenchmarkIngest(b *testing.B) {
-	for _, size := range []int{benchBatch, 10 * benchBatch} {
-		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+	for _, bm := range []struct {
+		size int
+		bulk bool
+	}{{benchBatch, false}, {10 * benchBatch, false}, {benchBatch, true}} {
+		name := fmt.Sprintf("batch=%d", bm.size)
+		if bm.bulk {
+			name = "bulk/" + name
+		}
+		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
 			db := MustOpenDB(b, filepath.Join(b.TempDir(), "bench.db"))
 			ing := sqlite.NewIngestService(db, match.NewKeyer())
-			g := benchGenerator(b.N * size)
+			g := benchGenerator(b.N * bm.size)
 			b.ReportAllocs()
 			b.ResetTimer()
+			if bm.bulk {
+				if err := ing.BeginBulk(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				batch := g.Batch(i*size, size)
+				batch := g.Batch(i*bm.size, bm.size)
 				b.StartTimer()
 				if _, err := ing.Ingest(ctx, batch); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(b.N*size)/b.Elapsed().Seconds(), "rows/s")
+			if bm.bulk {
+				if err := ing.EndBulk(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*bm.size)/b.Elapsed().Seconds(), "rows/s")
 		})
 	}
 }

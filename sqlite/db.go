@@ -127,7 +127,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return nil
+	// A bulk load that never reached EndBulk left indexes to re-create.
+	return db.finishBulk(ctx)
 }
 
 func (db *DB) migrateFile(ctx context.Context, name string) error {

@@ -172,3 +172,59 @@ func TestFormatError(t *testing.T) {
 		t.Fatal("FormatError(nil) != nil")
 	}
 }
+
+// Ensure a bulk load drops the secondary indexes of people, that EndBulk
+// re-creates them, and that an interrupted bulk load is finished by the next
+// Open.
+func TestIngestService_Bulk(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bulk.db")
+	db := MustOpenDB(t, path)
+	indexes := func(db *sqlite.DB) int {
+		var n int
+		if err := db.SQL().QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' AND sql IS NOT NULL`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := indexes(db)
+	if before < 2 {
+		t.Fatalf("people has %d secondary indexes", before)
+	}
+	ing := sqlite.NewIngestService(db, storetest.NewKeyer())
+	for i := 0; i < 2; i++ { // twice: harmless
+		if err := ing.BeginBulk(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := indexes(db); n != 0 {
+		t.Fatalf("%d indexes left during bulk load", n)
+	}
+	res, err := ing.Ingest(ctx, []enrichd.IngestRecord{{Person: storetest.NewPerson(1), Company: storetest.NewCompany()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ing.EndBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexes(db); n != before {
+		t.Fatalf("%d indexes after EndBulk, want %d", n, before)
+	}
+	if err := ing.EndBulk(ctx); err != nil {
+		t.Fatalf("second EndBulk: %v", err)
+	}
+	var id string
+	if err := db.SQL().QueryRowContext(ctx, `SELECT id FROM people INDEXED BY people_company_id_idx WHERE company_id = ?`, res[0].CompanyID).Scan(&id); err != nil || id != res[0].PersonID {
+		t.Fatalf("index look-up: %q, %v", id, err)
+	}
+
+	// Interrupted: the process ends between BeginBulk and EndBulk.
+	if err := ing.BeginBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db2 := MustOpenDB(t, path)
+	if n := indexes(db2); n != before {
+		t.Fatalf("%d indexes after reopening an interrupted bulk load, want %d", n, before)
+	}
+}
