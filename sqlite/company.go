@@ -57,7 +57,7 @@ func (s *CompanyService) FindCompaniesByIDs(ctx context.Context, ids []string) (
 // company, the ids of the companies under it, at most limitPerKey each
 // (DefaultLimitPerKey when limitPerKey <= 0), in id order.
 func (s *CompanyService) FindCompanyIDsByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]string, error) {
-	return s.db.findIDsByKeys(ctx, `SELECT company_id FROM company_keys WHERE key = ? ORDER BY company_id LIMIT ?`, keys, limitPerKey)
+	return s.db.findIDsByKeys(ctx, "company_keys", "company_id", keys, limitPerKey)
 }
 
 // FindEmailsAtDomain returns up to limit stored business addresses whose

@@ -66,12 +66,12 @@ func (s *PersonService) FindPeopleByIDs(ctx context.Context, ids []string) ([]*e
 // the ids of the people under it, at most limitPerKey each (DefaultLimitPerKey
 // when limitPerKey <= 0), in id order.
 func (s *PersonService) FindPersonIDsByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]string, error) {
-	return s.db.findIDsByKeys(ctx, `SELECT person_id FROM person_keys WHERE key = ? ORDER BY person_id LIMIT ?`, keys, limitPerKey)
+	return s.db.findIDsByKeys(ctx, "person_keys", "person_id", keys, limitPerKey)
 }
 
 // CountKeys returns how many people each key indexes; keys with none are absent.
 func (s *PersonService) CountKeys(ctx context.Context, keys []string) (map[string]int, error) {
-	return s.db.countKeys(ctx, `SELECT COUNT(*) FROM person_keys WHERE key = ?`, keys)
+	return s.db.countKeys(ctx, keys)
 }
 
 // CountPeople returns the number of people in the store, from a counter kept
@@ -183,65 +183,97 @@ func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[str
 	return out, FormatError(rows.Err())
 }
 
-// findIDsByKeys runs the per-key query (key, limit) for each distinct key.
-func (db *DB) findIDsByKeys(ctx context.Context, query string, keys []string, limit int) (map[string][]string, error) {
+// findIDsByKeys returns up to limit ids per key from table (person_keys or
+// company_keys) in one statement per 32 keys: a UNION ALL of one LIMITed
+// index range per key, cached by the number of keys, so that a match's
+// handful of keys costs one round trip into SQLite, not one each.
+func (db *DB) findIDsByKeys(ctx context.Context, table, idColumn string, keys []string, limit int) (map[string][]string, error) {
 	if limit <= 0 {
 		limit = DefaultLimitPerKey
 	}
 	out := make(map[string][]string)
-	if len(keys) == 0 {
-		return out, nil
-	}
-	stmt, err := db.stmt(ctx, query)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	for _, key := range keys {
-		if _, done := out[key]; done {
-			continue
+	keys = dedupe(keys)
+	for len(keys) > 0 {
+		n := min(len(keys), 32)
+		parts := make([]string, n)
+		args := make([]any, 0, 2*n)
+		for i, key := range keys[:n] {
+			parts[i] = `SELECT * FROM (SELECT key, ` + idColumn + ` FROM ` + table + ` WHERE key = ? ORDER BY ` + idColumn + ` LIMIT ?)`
+			args = append(args, key, limit)
 		}
-		rows, err := stmt.QueryContext(ctx, key, limit)
+		keys = keys[n:]
+		stmt, err := db.stmt(ctx, strings.Join(parts, " UNION ALL "))
 		if err != nil {
-			return nil, fmt.Errorf("find ids by key: %w", FormatError(err))
+			return nil, fmt.Errorf("find ids by keys: %w", FormatError(err))
 		}
-		var ids []string
+		rows, err := stmt.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find ids by keys: %w", FormatError(err))
+		}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var key, id string
+			if err := rows.Scan(&key, &id); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			ids = append(ids, id)
+			out[key] = append(out[key], id)
 		}
 		if err := rows.Close(); err != nil {
 			return nil, FormatError(err)
 		}
 		if err := rows.Err(); err != nil {
-			return nil, FormatError(err)
-		}
-		if len(ids) > 0 {
-			out[key] = ids
+			return nil, fmt.Errorf("find ids by keys: %w", FormatError(err))
 		}
 	}
 	return out, nil
 }
 
-func (db *DB) countKeys(ctx context.Context, query string, keys []string) (map[string]int, error) {
+func dedupe(keys []string) []string {
+	seen := make(map[string]bool, len(keys))
+	out := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// countKeys counts the rows of each key in person_keys, in one grouped
+// statement per chunk of keys.
+func (db *DB) countKeys(ctx context.Context, keys []string) (map[string]int, error) {
 	out := make(map[string]int)
-	if len(keys) == 0 {
-		return out, nil
-	}
-	stmt, err := db.stmt(ctx, query)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	for _, key := range keys {
-		var n int
-		if err := stmt.QueryRowContext(ctx, key).Scan(&n); err != nil {
+	keys = dedupe(keys)
+	for len(keys) > 0 {
+		n := min(len(keys), 64)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		keys = keys[n:]
+		stmt, err := db.stmt(ctx, `SELECT key, COUNT(*) FROM person_keys WHERE key IN (`+placeholders(n)+`) GROUP BY key`)
+		if err != nil {
 			return nil, fmt.Errorf("count keys: %w", FormatError(err))
 		}
-		if n > 0 {
-			out[key] = n
+		rows, err := stmt.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("count keys: %w", FormatError(err))
+		}
+		for rows.Next() {
+			var key string
+			var c int
+			if err := rows.Scan(&key, &c); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[key] = c
+		}
+		if err := rows.Close(); err != nil {
+			return nil, FormatError(err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("count keys: %w", FormatError(err))
 		}
 	}
 	return out, nil
