@@ -113,9 +113,32 @@ var kinds = []string{kindLinkedIn, kindEmail, kindNameDomain, kindNameCompany}
 
 // server is a running `enrichd serve`.
 type server struct {
-	cmd  *exec.Cmd
-	Addr string
-	log  *os.File
+	cmd       *exec.Cmd
+	Addr      string
+	PprofAddr string // serve --pprof-addr, with --profile
+	log       *os.File
+}
+
+// profile saves a CPU profile of the server over the next seconds to file.
+func (s *server) profile(file string, seconds int) error {
+	client := &http.Client{Timeout: time.Duration(seconds+30) * time.Second}
+	resp, err := client.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", s.PprofAddr, seconds))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof: status %d", resp.StatusCode)
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // freeAddr returns a loopback address with a port free right now.
@@ -140,13 +163,21 @@ func (e *env) startServer(ctx context.Context, db string) (*server, error) {
 	}
 	// warn: the default info level writes an access-log line per request,
 	// which would measure the log as much as the server.
-	cmd := exec.Command(e.Binary, "serve", "--db", db, "--addr", addr, "--log-level", "warn")
+	args := []string{"serve", "--db", db, "--addr", addr, "--log-level", "warn"}
+	pprofAddr := ""
+	if e.ProfileDir != "" {
+		if pprofAddr, err = freeAddr(); err != nil {
+			return nil, err
+		}
+		args = append(args, "--pprof-addr", pprofAddr)
+	}
+	cmd := exec.Command(e.Binary, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		logf.Close()
 		return nil, fmt.Errorf("start enrichd serve: %w", err)
 	}
-	s := &server{cmd: cmd, Addr: addr, log: logf}
+	s := &server{cmd: cmd, Addr: addr, PprofAddr: pprofAddr, log: logf}
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		resp, err := http.Get("http://" + addr + "/readyz")
@@ -332,12 +363,24 @@ func (e *env) runHTTP(ctx context.Context, people, queries int, conns []int, war
 				pid  int
 			}{{srv.Addr, srv.cmd.Process.Pid}, {ceil.Addr, ceil.cmd.Process.Pid}} {
 				g := loadGen{Addr: target.addr, Conns: n, Warmup: warmup, Duration: measure}
+				var prof chan error
+				if i == 0 && e.ProfileDir != "" && n == conns[len(conns)-1] {
+					// The profile covers the run from its start, warm-up included.
+					prof = make(chan error, 1)
+					file := filepath.Join(e.ProfileDir, fmt.Sprintf("cpu-%s-%s.pprof", c.Dialect, strings.NewReplacer(" + ", "-", " ", "-").Replace(c.Kind)))
+					go func() { prof <- srv.profile(file, max(1, int((warmup+measure).Seconds()))) }()
+				}
 				cpu0, cerr := procCPU(target.pid)
 				if pair[i], err = g.Run(ctx, c.Raw); err != nil {
 					return nil, fmt.Errorf("%s %s at %d connections: %w", c.Dialect, c.Kind, n, err)
 				}
 				if cpu1, err := procCPU(target.pid); err == nil && cerr == nil {
 					pair[i].CPU = cpu1 - cpu0
+				}
+				if prof != nil {
+					if err := <-prof; err != nil {
+						return nil, fmt.Errorf("profile: %w", err)
+					}
 				}
 			}
 			c.Results[n] = pair

@@ -64,6 +64,7 @@ type config struct {
 	Only       []string      // parts to run; empty: all
 	Docs       string        // file whose generated block is rewritten; empty: none
 	PGURL      string
+	ProfileDir string
 }
 
 func defaultConfig(quick bool) config {
@@ -103,6 +104,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	scale := fs.String("scale", joinInts(c.Scale), "comma-separated store sizes of the scale curve")
 	fs.DurationVar(&c.Budget, "budget", c.Budget, "time box; a store not yet cached is built only if its projected build time fits")
 	only := fs.String("only", "", "comma-separated parts to run: http, import, fuzzy, scale (default all)")
+	fs.StringVar(&c.ProfileDir, "profile", "", "directory for CPU profiles (pprof) of the server, one per HTTP case at the highest connection count; go tool pprof -top FILE reads them")
 	fs.StringVar(&c.Docs, "docs", c.Docs, "Markdown file whose generated block to rewrite (empty: print only)")
 	pg := getenv("ENRICHD_BENCH_POSTGRES_URL")
 	if pg == "" {
@@ -203,7 +205,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	defer os.RemoveAll(work)
 	start := time.Now()
-	e := &env{Root: root, Cache: cache, Work: work, Logf: func(format string, args ...any) {
+	if cfg.ProfileDir != "" {
+		if err := os.MkdirAll(cfg.ProfileDir, 0o755); err != nil {
+			return err
+		}
+	}
+	e := &env{Root: root, Cache: cache, Work: work, ProfileDir: cfg.ProfileDir, Logf: func(format string, args ...any) {
 		fmt.Fprintf(stderr, "[%5.0fs] %s\n", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
 	}}
 	res := &results{Machine: describeMachine(ctx), Started: start}

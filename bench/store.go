@@ -23,8 +23,11 @@ type env struct {
 	Cache  string // generated files kept between runs
 	Work   string // this run's scratch directory, removed at the end
 	Binary string // the enrichd binary built from Root
-	Logf   func(format string, args ...any)
-	rate   float64 // see buildRate
+	// ProfileDir, when set, receives a CPU profile (pprof) of the server for
+	// each HTTP case at the highest connection count.
+	ProfileDir string
+	Logf       func(format string, args ...any)
+	rate       float64 // see buildRate
 }
 
 // cacheDir is $ENRICHD_BENCH_CACHE, else <user cache dir>/enrichd-bench: the
