@@ -217,6 +217,9 @@ func (e *env) pgTrgm(ctx context.Context, base string, d *eval.Dataset, ids []st
 	defer conn.Close(ctx)
 	e.Logf("fuzzy: loading the same %d people into PostgreSQL with trigram indexes", len(d.People))
 	start := time.Now()
+	if _, err := conn.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public"); err != nil {
+		return nil, 0, fmt.Errorf("pg_trgm: %w", err)
+	}
 	if _, err := conn.Exec(ctx, `CREATE TABLE people (id TEXT PRIMARY KEY, full_name TEXT NOT NULL,
 		company_name TEXT, company_domain TEXT, company_linkedin TEXT)`); err != nil {
 		return nil, 0, err

@@ -88,6 +88,25 @@ func pgSchema(ctx context.Context, base, prefix string) (string, func(), error) 
 	return u.String(), drop, nil
 }
 
+// pgPing checks that PostgreSQL answers at url and has pg_trgm available.
+func pgPing(ctx context.Context, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("connect %s: %w", redact(url), err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'").Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("the pg_trgm extension is not available (Debian: postgresql-contrib)")
+	}
+	return nil
+}
+
 // redact hides a URL's password.
 func redact(s string) string {
 	u, err := url.Parse(s)

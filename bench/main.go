@@ -219,6 +219,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	deadline := start.Add(cfg.Budget)
+	if cfg.PGURL != "" && (cfg.runs("import") || cfg.runs("fuzzy")) {
+		if err := pgPing(ctx, cfg.PGURL); err != nil {
+			if getenv("CI") == "true" {
+				return fmt.Errorf("PostgreSQL comparisons: %w", err)
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("PostgreSQL comparisons skipped: %v.", err))
+			e.Logf("PostgreSQL unreachable, its comparisons are skipped: %v", err)
+			cfg.PGURL = ""
+		}
+	}
 
 	if cfg.runs("http") {
 		people := e.fitHTTPStore(ctx, cfg, deadline, res)
