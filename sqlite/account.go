@@ -292,14 +292,38 @@ func (s *AccountService) commitCharges(ctx context.Context, batch []*acctChargeR
 	}
 }
 
+// acctChargeStmts are the prepared statements of a charge.
+type acctChargeStmts struct {
+	guardedUpdate, balance, update, insert *sql.Stmt
+}
+
+func (s *AccountService) chargeStmts(ctx context.Context) (*acctChargeStmts, error) {
+	var (
+		st  acctChargeStmts
+		err error
+	)
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&st.guardedUpdate, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`},
+		{&st.balance, `SELECT balance FROM api_keys WHERE id = ?`},
+		{&st.update, `UPDATE api_keys SET balance = balance - ? WHERE id = ?`},
+		{&st.insert, acctLedgerInsert},
+	} {
+		if *p.dst, err = s.stmt(ctx, p.query); err != nil {
+			return nil, err
+		}
+	}
+	return &st, nil
+}
+
+const acctLedgerInsert = `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // debitOne applies one charge with a guarded UPDATE: the fewest statements
 // for the common case of a request arriving alone.
-func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, r *acctChargeReq) ([]*acctChargeReq, error) {
-	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`)
-	if err != nil {
-		return nil, err
-	}
-	err = tx.StmtContext(ctx, upd).QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
+func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, st *acctChargeStmts, r *acctChargeReq) ([]*acctChargeReq, error) {
+	err := tx.StmtContext(ctx, st.guardedUpdate).QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
 	if err == nil {
 		return []*acctChargeReq{r}, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -320,12 +344,8 @@ func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, r *acctCharge
 // debitMany applies a batch with one read and one UPDATE per key: the
 // transaction holds the write lock from BEGIN (IMMEDIATE), so the balance
 // read stays true while the charges are decided in arrival order.
-func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, batch []*acctChargeReq) ([]*acctChargeReq, error) {
-	sel, err := s.stmt(ctx, `SELECT balance FROM api_keys WHERE id = ?`)
-	if err != nil {
-		return nil, err
-	}
-	sel = tx.StmtContext(ctx, sel)
+func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, st *acctChargeStmts, batch []*acctChargeReq) ([]*acctChargeReq, error) {
+	sel := tx.StmtContext(ctx, st.balance)
 	balances := map[string]int64{}
 	spent := map[string]int64{}
 	var ok []*acctChargeReq
@@ -352,11 +372,7 @@ func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, batch []*acc
 			ok = append(ok, r)
 		}
 	}
-	upd, err := s.stmt(ctx, `UPDATE api_keys SET balance = balance - ? WHERE id = ?`)
-	if err != nil {
-		return nil, err
-	}
-	upd = tx.StmtContext(ctx, upd)
+	upd := tx.StmtContext(ctx, st.update)
 	for id, n := range spent {
 		if n == 0 {
 			continue
@@ -371,6 +387,13 @@ func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, batch []*acc
 // applyCharges sets each request's balance or application error, and
 // returns a non-nil error only when the transaction failed as a whole.
 func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeReq) error {
+	// NOTE: statements are prepared before BEGIN: preparing on the pool
+	// inside the transaction would wait forever for a second connection
+	// when the pool has one (":memory:" databases).
+	st, err := s.chargeStmts(ctx)
+	if err != nil {
+		return err
+	}
 	tx, err := s.db.SQL().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("charge: %w", err)
@@ -378,9 +401,9 @@ func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeRe
 	defer tx.Rollback()
 	var ok []*acctChargeReq
 	if len(batch) == 1 {
-		ok, err = s.debitOne(ctx, tx, batch[0])
+		ok, err = s.debitOne(ctx, tx, st, batch[0])
 	} else {
-		ok, err = s.debitMany(ctx, tx, batch)
+		ok, err = s.debitMany(ctx, tx, st, batch)
 	}
 	if err != nil {
 		return err
@@ -400,11 +423,13 @@ func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeRe
 			c := r.c
 			args = append(args, c.KeyID, c.RequestID, c.API, c.Endpoint, c.Outcome, c.Credits, r.balance, c.Note, acctMicros(c.CreatedAt))
 		}
-		ins, err := s.stmt(ctx, q.String())
-		if err != nil {
-			return err
+		var err error
+		if len(rows) == 1 {
+			_, err = tx.StmtContext(ctx, st.insert).ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q.String(), args...)
 		}
-		if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, args...); err != nil {
+		if err != nil {
 			return fmt.Errorf("charge: record ledger: %w", err)
 		}
 	}

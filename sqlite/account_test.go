@@ -55,3 +55,16 @@ func TestAccountService_SecretNotStored(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the suite also passes on ":memory:", whose pool has one connection
+// (a statement prepared inside a transaction would deadlock there).
+func TestAccountService_Memory(t *testing.T) {
+	storetest.RunAccounts(t, func(tb testing.TB) enrichd.AccountService {
+		db := sqlite.NewDB(":memory:")
+		if err := db.Open(context.Background(), false); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { db.Close() })
+		return sqlite.NewAccountService(db)
+	})
+}
