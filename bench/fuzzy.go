@@ -74,6 +74,16 @@ type fuzzyReport struct {
 	PGNote            string      `json:"-"`
 }
 
+// opens reports whether the SQLite store at path opens (and migrates) with
+// this build; a store cached by an older build may not.
+func opens(ctx context.Context, path string) bool {
+	db := sqlite.NewDB(path)
+	if err := db.Open(ctx, false); err != nil {
+		return false
+	}
+	return db.Close() == nil
+}
+
 // buildFuzzyStore ingests the generated people into a new SQLite store at
 // path and returns each person's id and the seconds it took.
 func buildFuzzyStore(ctx context.Context, path string, d *eval.Dataset, keyer *match.Keyer) ([]string, float64, error) {
@@ -131,7 +141,7 @@ func (e *env) runFuzzy(ctx context.Context, people, perKind int, pgURL string) (
 	keyer := match.NewKeyer()
 	path := filepath.Join(e.Cache, fmt.Sprintf("fuzzy-%d.db", people))
 	var ids []string
-	if b, err := os.ReadFile(path + ".json"); err == nil && json.Unmarshal(b, &rep) == nil && len(rep.IDs) == len(d.People) {
+	if b, err := os.ReadFile(path + ".json"); err == nil && json.Unmarshal(b, &rep) == nil && len(rep.IDs) == len(d.People) && opens(ctx, path) {
 		ids = rep.IDs
 		rep.Cached = true
 	} else {

@@ -115,7 +115,13 @@ func (e *env) csvPath(n int) (string, float64, error) {
 // through the real import path (`enrichd import`: importer → IngestService).
 func (e *env) store(ctx context.Context, n int) (storeInfo, error) {
 	if info, err := e.storeIfCached(n); err == nil {
-		return info, nil
+		// A store from an older build may not open with this one (a schema
+		// change without a migration): rebuild it rather than fail later.
+		out, err := exec.CommandContext(ctx, e.Binary, "migrate", "--db", info.DB).CombinedOutput()
+		if err == nil {
+			return info, nil
+		}
+		e.Logf("the cached %d-person store does not open with this build (%s); rebuilding it", n, strings.TrimSpace(tail(out, 300)))
 	}
 	meta := filepath.Join(e.Cache, fmt.Sprintf("store-%d.json", n))
 	var info storeInfo
