@@ -48,7 +48,7 @@ type Dataset struct {
 	People    []*enrichd.Person
 	// Records is what to ingest, in order: every company alone, then each
 	// person with their current employer, then partial duplicates of some
-	// people from a second source (which merge).
+	// people from a second source (which merge), then DocExamples.
 	Records []enrichd.IngestRecord
 }
 
@@ -102,6 +102,8 @@ func Generate(opt Options) *Dataset {
 			ds.Records = append(ds.Records, enrichd.IngestRecord{Person: g.crmCopy(i, p)})
 		}
 	}
+	// The vendors' documentation examples resolve too (see DocExamples).
+	ds.Records = append(ds.Records, DocExamples()...)
 	return ds
 }
 

@@ -132,7 +132,13 @@ func TestGenerate(t *testing.T) {
 
 	t.Run("Records", func(t *testing.T) {
 		var companyOnly, withPerson, crm int
-		for _, r := range ds.Records {
+		docs := DocExamples()
+		for _, r := range ds.Records[len(ds.Records)-len(docs):] {
+			if r.Person != nil && r.Person.Social.LinkedInURL == "" && len(r.Person.Contact.BusinessEmails) == 0 {
+				t.Fatal("doc example without an identity key")
+			}
+		}
+		for _, r := range ds.Records[:len(ds.Records)-len(docs)] {
 			switch {
 			case r.Person == nil:
 				companyOnly++

@@ -478,55 +478,38 @@ func parseCurls(t *testing.T, out string) []curlCommand {
 		if err != nil {
 			t.Fatalf("%v in %q", err, line)
 		}
-		c := curlCommand{Method: "GET", Headers: map[string]string{}}
-		for j := 1; j < len(words); j++ {
-			switch w := words[j]; w {
-			case "-s":
-			case "-X":
-				j++
-				c.Method = words[j]
-			case "-H":
-				j++
-				k, v, _ := strings.Cut(words[j], ":")
-				c.Headers[k] = strings.TrimSpace(v)
-			case "-d":
-				j++
-				c.Body = words[j]
-				if c.Method == "GET" {
-					c.Method = "POST"
-				}
-			default:
-				if strings.HasPrefix(w, "-") {
-					t.Fatalf("unexpected curl option %q", w)
-				}
-				c.URL = w
-			}
-		}
+		c := curlFromWords(t, words)
 		cmds = append(cmds, c)
 	}
 	return cmds
 }
 
+// shellWords splits s into POSIX shell words: single quotes, double quotes
+// (no expansion: callers substitute variables first), backslash escapes and
+// backslash-newline continuations; other newlines separate words.
 func shellWords(s string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
-	in, quoted := false, false
+	in := false
+	var quote byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
-		case quoted:
-			if c == '\'' {
-				quoted = false
+		case quote != 0:
+			if c == quote {
+				quote = 0
 			} else {
 				cur.WriteByte(c)
 			}
-		case c == '\'':
-			quoted, in = true, true
+		case c == '\'' || c == '"':
+			quote, in = c, true
 		case c == '\\' && i+1 < len(s):
 			i++
-			cur.WriteByte(s[i])
-			in = true
-		case c == ' ' || c == '\t':
+			if s[i] != '\n' {
+				cur.WriteByte(s[i])
+				in = true
+			}
+		case c == ' ' || c == '\t' || c == '\n':
 			if in {
 				words = append(words, cur.String())
 				cur.Reset()
@@ -537,7 +520,7 @@ func shellWords(s string) ([]string, error) {
 			in = true
 		}
 	}
-	if quoted {
+	if quote != 0 {
 		return nil, fmt.Errorf("unterminated quote")
 	}
 	if in {
@@ -546,8 +529,79 @@ func shellWords(s string) ([]string, error) {
 	return words, nil
 }
 
+// curlFromWords reads the options of one curl command.
+func curlFromWords(t *testing.T, words []string) curlCommand {
+	t.Helper()
+	c := curlCommand{Method: "GET", Headers: map[string]string{}}
+	for j := 1; j < len(words); j++ {
+		switch w := words[j]; w {
+		case "-s":
+		case "-X", "--request":
+			j++
+			c.Method = words[j]
+		case "--url":
+			j++
+			c.URL = words[j]
+		case "-H", "--header":
+			j++
+			k, v, _ := strings.Cut(words[j], ":")
+			c.Headers[k] = strings.TrimSpace(v)
+		case "-d", "--data":
+			j++
+			c.Body = words[j]
+			if c.Method == "GET" {
+				c.Method = "POST"
+			}
+		default:
+			if strings.HasPrefix(w, "-") {
+				t.Fatalf("unexpected curl option %q", w)
+			}
+			c.URL = w
+		}
+	}
+	return c
+}
+
+// readmeCurls returns the curl commands of the README's shell blocks whose
+// text contains marker, with the documented host and $KEY replaced.
+func readmeCurls(t *testing.T, marker, base, key string) []curlCommand {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds []curlCommand
+	for _, block := range strings.Split(string(b), "```sh\n")[1:] {
+		block, _, _ = strings.Cut(block, "```")
+		if !strings.Contains(block, marker) {
+			continue
+		}
+		block = strings.ReplaceAll(block, "http://127.0.0.1:8080", base)
+		block = strings.ReplaceAll(block, "$KEY", key)
+		// Each command starts at a line beginning with "curl"; comments and
+		// other lines before it are dropped.
+		for _, chunk := range strings.Split("\n"+block, "\ncurl ")[1:] {
+			var lines []string
+			for _, l := range strings.Split(chunk, "\n") {
+				if !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "KEY=") {
+					lines = append(lines, l)
+				}
+			}
+			words, err := shellWords("curl " + strings.Join(lines, "\n"))
+			if err != nil {
+				t.Fatalf("%v in %q", err, chunk)
+			}
+			cmds = append(cmds, curlFromWords(t, words))
+		}
+	}
+	if len(cmds) == 0 {
+		t.Fatalf("no curl commands in the README block containing %q", marker)
+	}
+	return cmds
+}
+
 func TestShellWords(t *testing.T) {
-	got, err := shellWords(`curl -s 'a b' -d '{"n":"O'\''Brien"}' plain`)
+	got, err := shellWords("curl -s 'a b' \\\n -d '{\"n\":\"O'\\''Brien\"}'\n\"plain\"")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -629,6 +683,30 @@ func TestE2E_Demo(t *testing.T) {
 	for _, path := range []string{"/v1/person/enrich", "/person/enrich", "/api/v1/cleanup/enrich", "/v2/enrich/person", "/api/v1/people/enrich"} {
 		if !seen[path] {
 			t.Errorf("no demo command for %s", path)
+		}
+	}
+
+	// The README's examples (the per-API ones and the vendors' own) work
+	// verbatim against the demo, with the documented host and $KEY.
+	readmeNames := []string{"Krawczyk", "Demir", "Chowdhary", "Hsu", "Bhoi", "Smith", "Lindqvist", "Ibáñez", "@retool.com"}
+	for _, marker := range []string{"# Native API: any combination", "# Crustdata: enrich by profile URL"} {
+		for i, c := range readmeCurls(t, marker, s.base, key) {
+			t.Run(fmt.Sprintf("README/%s/%d", strings.TrimPrefix(c.URL, s.base), i), func(t *testing.T) {
+				status, _, body := do(t, c.Method, c.URL, c.Headers, c.Body)
+				if status != 200 {
+					t.Fatalf("status %d: %s", status, body)
+				}
+				u := unescaped(body)
+				if strings.Contains(c.Body, "nonexistent@") {
+					if !strings.Contains(u, `"matches":[]`) {
+						t.Fatalf("want an entry with no matches: %s", body)
+					}
+					return
+				}
+				if !slices.ContainsFunc(readmeNames, func(n string) bool { return strings.Contains(u, n) }) {
+					t.Fatalf("answer names none of %q: %s", readmeNames, body)
+				}
+			})
 		}
 	}
 	s.stop(t)
