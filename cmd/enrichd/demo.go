@@ -77,6 +77,10 @@ func prepareDemo(ctx context.Context, cfg ServeConfig, st *stores, logger *slog.
 		if n, err = st.People.CountPeople(ctx); err != nil {
 			return nil, fmt.Errorf("count demo people: %w", err)
 		}
+	} else if _, err := st.Ingest.Ingest(ctx, demo.DocExamples()); err != nil {
+		// A demo store from an older release may lack these; re-ingesting
+		// them is a no-op otherwise.
+		return nil, fmt.Errorf("ingest the documentation examples: %w", err)
 	}
 
 	keyFile := demoKeyPath(cfg.DB)
