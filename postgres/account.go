@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/enrichd/enrichd"
@@ -26,14 +27,36 @@ var (
 // same row waits and re-checks the guard against the committed balance, so
 // concurrent charges serialise per key and the balance never goes negative;
 // the CHECK constraint on api_keys.balance backs this up.
+//
+// Authenticated keys are cached for AuthCacheTTL, which saves a database
+// round trip per request: a revocation or plan change made through this
+// service applies at once on this node, and within AuthCacheTTL on the others.
 type AccountService struct {
 	db  *DB
 	now func() time.Time
+
+	cacheMu sync.Mutex
+	cache   map[string]acctCached // by secret hash
+}
+
+// AuthCacheTTL is how long an authenticated key is reused without a look-up.
+const AuthCacheTTL = time.Second
+
+type acctCached struct {
+	key *enrichd.APIKey
+	at  time.Time
 }
 
 // NewAccountService returns the account service of an opened db.
 func NewAccountService(db *DB) *AccountService {
-	return &AccountService{db: db, now: time.Now}
+	return &AccountService{db: db, now: time.Now, cache: map[string]acctCached{}}
+}
+
+// forget drops cached keys so that a change made here applies at once.
+func (s *AccountService) forget() {
+	s.cacheMu.Lock()
+	clear(s.cache)
+	s.cacheMu.Unlock()
 }
 
 const acctKeyColumns = `id, name, prefix, secret_hash, plan, balance, created_at, expires_at, revoked_at`
@@ -100,6 +123,17 @@ func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enri
 		return nil, enrichd.ErrInvalidAPIKey()
 	}
 	want := enrichd.HashAPIKeySecret(secret)
+	now := s.now()
+	s.cacheMu.Lock()
+	c, ok := s.cache[string(want)]
+	s.cacheMu.Unlock()
+	if ok && now.Sub(c.at) < AuthCacheTTL {
+		if err := enrichd.CheckKeyUsable(c.key, now); err != nil {
+			return nil, err
+		}
+		k := *c.key // a copy: callers may not change the cached key
+		return &k, nil
+	}
 	k, got, err := acctScanKey(s.db.Pool().QueryRow(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE secret_hash = $1`, want))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, enrichd.ErrInvalidAPIKey()
@@ -111,7 +145,14 @@ func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enri
 	if subtle.ConstantTimeCompare(got, want) != 1 {
 		return nil, enrichd.ErrInvalidAPIKey()
 	}
-	if err := enrichd.CheckKeyUsable(k, s.now()); err != nil {
+	s.cacheMu.Lock()
+	if len(s.cache) >= 10_000 {
+		clear(s.cache) // bound memory; only valid keys are ever cached
+	}
+	cached := *k
+	s.cache[string(want)] = acctCached{key: &cached, at: now}
+	s.cacheMu.Unlock()
+	if err := enrichd.CheckKeyUsable(k, now); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -211,6 +252,7 @@ func (s *AccountService) FindAPIKeyByID(ctx context.Context, id string) (*enrich
 // RevokeAPIKey revokes the key at once; revoking twice keeps the first time.
 // ENOTFOUND if there is no such key.
 func (s *AccountService) RevokeAPIKey(ctx context.Context, id string) error {
+	defer s.forget()
 	tag, err := s.db.Pool().Exec(ctx, `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1`, id, s.now())
 	if err != nil {
 		return fmt.Errorf("revoke api key: %w", err)
@@ -230,6 +272,7 @@ func (s *AccountService) UpdatePlan(ctx context.Context, id string, plan enrichd
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
+	defer s.forget()
 	tag, err := s.db.Pool().Exec(ctx, `UPDATE api_keys SET plan = $2 WHERE id = $1`, id, string(buf))
 	if err != nil {
 		return fmt.Errorf("update plan: %w", err)

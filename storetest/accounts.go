@@ -175,7 +175,11 @@ func testAuthenticate(t *testing.T, open func(tb testing.TB) enrichd.AccountServ
 		})
 	}
 	t.Run("ErrRevoked", func(t *testing.T) {
+		// Ensure a revocation applies at once, even to a key just authenticated (and possibly cached).
 		k2, secret2 := MustCreateAPIKey(t, s, "b", 0)
+		if _, err := s.Authenticate(ctx, secret2); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.RevokeAPIKey(ctx, k2.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -183,6 +187,25 @@ func testAuthenticate(t *testing.T, open func(tb testing.TB) enrichd.AccountServ
 		wantCode(t, err, enrichd.EUNAUTHORIZED)
 		if !strings.Contains(enrichd.ErrorMessage(err), "revoked") {
 			t.Fatalf("message=%q", enrichd.ErrorMessage(err))
+		}
+	})
+	t.Run("PlanChange", func(t *testing.T) {
+		// Ensure a plan change applies at once, even to a key just authenticated.
+		k4, secret4 := MustCreateAPIKey(t, s, "d", 0)
+		if _, err := s.Authenticate(ctx, secret4); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.UpdatePlan(ctx, k4.ID, enrichd.Plan{Name: "small", RequestsPerMinute: 1}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Authenticate(ctx, secret4)
+		if err != nil || got.Plan.Name != "small" || got.Plan.RequestsPerMinute != 1 {
+			t.Fatalf("plan=%+v err=%v", got.Plan, err)
+		}
+		// The returned key is a copy: changing it changes nothing stored or cached.
+		got.Plan.Name = "mutated"
+		if again, _ := s.Authenticate(ctx, secret4); again.Plan.Name != "small" {
+			t.Fatal("a caller's change leaked into the cache")
 		}
 	})
 	t.Run("ErrExpired", func(t *testing.T) {
