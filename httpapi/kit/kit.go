@@ -24,11 +24,11 @@ type Metrics interface {
 
 // Kit holds the shared dependencies of the API surfaces.
 type Kit struct {
-	Accounts enrichd.AccountService
-	Limiter  enrichd.Limiter // nil: no rate limits
-	Prices   PriceBook
-	Metrics  Metrics // nil: no metrics
-	Logger   *slog.Logger
+	Accounts enrichd.AccountService // authenticates and charges
+	Limiter  enrichd.Limiter        // nil: no rate limits
+	Prices   PriceBook              // defaults; a plan's Prices override single items
+	Metrics  Metrics                // nil: no metrics
+	Logger   *slog.Logger           // internal errors; nil: none
 	// Idempotency stores Idempotency-Key answers; nil uses Accounts when it
 	// implements enrichd.IdempotencyService (both stores do), and otherwise
 	// the header is ignored.
