@@ -270,23 +270,17 @@ type acctChargeReq struct {
 }
 
 // commitCharges applies batch in one transaction: the affordable charges in
-// arrival order, then their ledger rows. When the transaction fails, each charge is retried alone so
-// that one bad charge cannot fail the others.
+// arrival order, then their ledger rows.
+//
+// NOTE: a single charge cannot fail the transaction (unknown keys and
+// unaffordable charges are decided before any write), so a failed
+// transaction is the store's failure (busy, I/O) and fails every charge of
+// the batch, none of which was applied; a busy store is EUNAVAILABLE.
 func (s *AccountService) commitCharges(ctx context.Context, batch []*acctChargeReq) {
 	err := s.applyCharges(ctx, batch)
-	if err == nil || len(batch) == 1 {
-		for _, r := range batch {
-			if err != nil {
-				r.err, r.balance = err, 0
-			}
-			close(r.done)
-		}
-		return
-	}
 	for _, r := range batch {
-		r.err, r.balance = nil, 0
-		if err := s.applyCharges(ctx, []*acctChargeReq{r}); err != nil {
-			r.err = err
+		if err != nil {
+			r.err, r.balance = FormatError(err), 0
 		}
 		close(r.done)
 	}
