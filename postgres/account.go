@@ -138,7 +138,7 @@ func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enri
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, enrichd.ErrInvalidAPIKey()
 	} else if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", err)
+		return nil, fmt.Errorf("authenticate: %w", FormatError(err))
 	}
 	// NOTE: the index found the row by hash; comparing the hashes again in
 	// constant time keeps any timing difference out of the final decision.
@@ -183,7 +183,7 @@ func (s *AccountService) Charge(ctx context.Context, c enrichd.Charge) (int64, e
 		}
 		return have, enrichd.ErrInsufficientCredits(c.Credits, have)
 	} else if err != nil {
-		return 0, fmt.Errorf("charge: %w", err)
+		return 0, fmt.Errorf("charge: %w", FormatError(err))
 	}
 	return balance, nil
 }

@@ -187,7 +187,7 @@ func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enri
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, enrichd.ErrInvalidAPIKey()
 	} else if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", err)
+		return nil, fmt.Errorf("authenticate: %w", FormatError(err))
 	}
 	// NOTE: the index found the row by hash; comparing the hashes again in
 	// constant time keeps any timing difference out of the final decision.
