@@ -193,6 +193,19 @@ func TestEngine_Invalid(t *testing.T) {
 	}
 }
 
+// Ensure a well-formed international number that is not assigned (Ocean's
+// documentation example) is a hint, not a client error.
+func TestEngine_UnassignedPhoneIsAHint(t *testing.T) {
+	s, _ := MustStore(t)
+	e := match.NewEngine(s, s, match.NewKeyer())
+	_, err := e.MatchPerson(context.Background(), enrichd.MatchRequest{
+		FirstName: "John", LastName: "Doe", CompanyDomain: "ocean.io", Phone: "+45 12345678",
+	})
+	if err != nil {
+		t.Fatalf("err=%v, want none", err)
+	}
+}
+
 func TestEngine_TopKAndThreshold(t *testing.T) {
 	s, _ := MustStore(t)
 	e := match.NewEngine(s, s, match.NewKeyer())

@@ -99,3 +99,25 @@ func isE164(s string) bool {
 	}
 	return true
 }
+
+// looseE164 reads "+<digits>" written with spaces, dots, dashes or brackets,
+// without checking that the number is assigned.
+func looseE164(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "+") {
+		return "", false
+	}
+	b := make([]byte, 1, len(s))
+	b[0] = '+'
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			b = append(b, c)
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')':
+		default:
+			return "", false
+		}
+	}
+	e := string(b)
+	return e, isE164(e)
+}

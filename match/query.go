@@ -56,6 +56,11 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 	if s := strings.TrimSpace(req.Phone); s != "" {
 		if p, ok := NormalizePhone(s, q.countryCode); ok {
 			q.phone = p
+		} else if p, ok := looseE164(s); ok {
+			// NOTE: a well-formed international number that libphonenumber
+			// deems unassigned (Ocean's own doc example "+45 12345678") is
+			// still a usable hint; only unreadable input is the caller's error.
+			q.phone = p
 		} else {
 			bad["phone"] = "not a valid phone number (use +<country code>, or give the country)"
 		}
