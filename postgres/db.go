@@ -101,7 +101,8 @@ func (db *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	return nil
+	// A bulk load that never reached EndBulk left indexes to re-create.
+	return db.finishBulk(ctx)
 }
 
 func migrateFile(ctx context.Context, conn *pgx.Conn, name string) error {

@@ -142,3 +142,53 @@ func TestIngest_NUL(t *testing.T) {
 		t.Fatalf("err=%v, want EINVALID", err)
 	}
 }
+
+// Ensure a bulk load drops the secondary indexes of people, that EndBulk
+// re-creates them, and that an interrupted one is finished by the next Open.
+func TestIngestService_Bulk(t *testing.T) {
+	ctx := context.Background()
+	u := MustSchemaURL(t)
+	db := postgres.NewDB(u)
+	if err := db.Open(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	indexes := func(db *postgres.DB) int {
+		var n int
+		if err := db.Pool().QueryRow(ctx, `SELECT COUNT(*) FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'people' AND indexdef NOT LIKE 'CREATE UNIQUE%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := indexes(db)
+	ing := postgres.NewIngestService(db, storetest.NewKeyer())
+	for i := 0; i < 2; i++ {
+		if err := ing.BeginBulk(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := indexes(db); n != 0 || before < 2 {
+		t.Fatalf("indexes before=%d during=%d", before, n)
+	}
+	if _, err := ing.Ingest(ctx, []enrichd.IngestRecord{{Person: storetest.NewPerson(1)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := ing.EndBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := indexes(db); n != before {
+		t.Fatalf("%d indexes after EndBulk, want %d", n, before)
+	}
+	if err := ing.BeginBulk(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db2 := postgres.NewDB(u)
+	if err := db2.Open(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	if n := indexes(db2); n != before {
+		t.Fatalf("%d indexes after reopening an interrupted bulk load, want %d", n, before)
+	}
+}

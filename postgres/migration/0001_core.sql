@@ -74,3 +74,10 @@ CREATE TABLE counters (
 	n    BIGINT NOT NULL
 );
 INSERT INTO counters (name, n) VALUES ('people', 0), ('companies', 0);
+
+-- Indexes dropped by a bulk load (IngestService.BeginBulk) and re-created by
+-- EndBulk, or by the next Migrate if the load was interrupted.
+CREATE TABLE bulk_indexes (
+	name TEXT PRIMARY KEY,
+	sql  TEXT NOT NULL
+);
