@@ -142,7 +142,7 @@ type personState struct {
 	isNew    bool
 	dirty    bool
 	firstKey string               // for a new person: the key its id derives from
-	oldTerms []enrichd.SearchTerm // terms of the stored doc, before any merge
+	oldDoc   []byte               // the stored doc, for its terms if the person changes
 	recKeys  []string             // provenance keys to add (records with no identity key)
 }
 
@@ -359,7 +359,7 @@ func (pl *planner) storedPerson(id string) (*personState, error) {
 		return nil, fmt.Errorf("decode person %s: %w", id, err)
 	}
 	p.ID = id
-	ps := &personState{id: id, p: &p, oldTerms: enrichd.NewSearchRow(&p).Terms}
+	ps := &personState{id: id, p: &p, oldDoc: doc}
 	pl.people[id] = ps
 	return ps, nil
 }
@@ -726,7 +726,13 @@ func (pl *planner) finish() (*Plan, error) {
 				w.AddKeys, w.AddTerms = dedupe(keys), w.Row.Terms
 			} else {
 				w.AddKeys, w.DelKeys = diffKeys(oldPersonKeys[w.ID], dedupe(keys))
-				w.AddTerms, w.DelTerms = diffTerms(ps.oldTerms, w.Row.Terms)
+				// Terms are derived from the stored doc, decoded again only
+				// now that the person changed (most re-imported people don't).
+				var old enrichd.Person
+				if errs[i] = json.Unmarshal(ps.oldDoc, &old); errs[i] != nil {
+					return
+				}
+				w.AddTerms, w.DelTerms = diffTerms(enrichd.NewSearchRow(&old).Terms, w.Row.Terms)
 			}
 			w.Doc, errs[i] = encodePerson(w.Person)
 			return
