@@ -141,9 +141,9 @@ type personState struct {
 	p        *enrichd.Person
 	isNew    bool
 	dirty    bool
-	firstKey string               // for a new person: the key its id derives from
-	oldDoc   []byte               // the stored doc, for its terms if the person changes
-	recKeys  []string             // provenance keys to add (records with no identity key)
+	firstKey string   // for a new person: the key its id derives from
+	oldDoc   []byte   // the stored doc, for its terms if the person changes
+	recKeys  []string // provenance keys to add (records with no identity key)
 }
 
 // companyState is a company being resolved in this batch.
