@@ -191,6 +191,9 @@ type planner struct {
 // Ingest takes ownership of the records in batch: it links employment to
 // company ids on them and stores new records as they are.
 func Build(ctx context.Context, r Reader, keyer enrichd.Keyer, batch []enrichd.IngestRecord, opts Options) (*Plan, error) {
+	if keyer == nil {
+		return nil, errors.New("storeplan: ingest needs a Keyer")
+	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
