@@ -109,3 +109,18 @@ func TestRewriteBlock(t *testing.T) {
 }
 
 func bufioReader(s string) *bufio.Reader { return bufio.NewReader(strings.NewReader(s)) }
+
+// TestSQLiteImportTarget checks that the figures are read out of
+// bench/import/run.sh's Markdown.
+func TestSQLiteImportTarget(t *testing.T) {
+	md := "| what (50000 rows, 14 MB CSV) | wall s | rows/s | CPU s | CPU µs/row | on disk |\n" +
+		"|---|---:|---:|---:|---:|---:|\n" +
+		"| `enrichd import` into a fresh SQLite store | 20.31 | 2462 | 17.20 | 344.0 | 167 MB |\n\n" +
+		"enrichd / sqlite3 ratio: **30.31** in wall time (target ≤ 3), 31.27 in CPU time.\n"
+	if got, want := sqliteImportTarget(md)[1], "2462 rows/s, 30.31×"; got != want {
+		t.Fatalf("measured=%q, want %q", got, want)
+	}
+	if got, want := sqliteImportTarget("no table")[2], "see above"; got != want {
+		t.Fatalf("met=%q, want %q", got, want)
+	}
+}

@@ -328,6 +328,9 @@ func (e *env) runHTTP(ctx context.Context, people, queries int, conns []int, war
 	if err != nil {
 		return nil, err
 	}
+	if err := warmFile(info.DB, info.DB+"-wal"); err != nil {
+		return nil, err
+	}
 	srv, err := e.startServer(ctx, info.DB)
 	if err != nil {
 		return nil, err

@@ -31,6 +31,7 @@ type scaleReport struct {
 const (
 	scaleQueries = 1000
 	scaleWarm    = 200
+	scaleRounds  = 3
 )
 
 // runScale measures the engine in process (one goroutine, no HTTP) over
@@ -78,6 +79,9 @@ func (e *env) measureScale(ctx context.Context, info storeInfo) (*scalePoint, er
 	if err != nil {
 		return nil, err
 	}
+	if err := warmFile(info.DB, info.DB+"-wal"); err != nil {
+		return nil, err
+	}
 	db := sqlite.NewDB(info.DB)
 	if err := db.Open(ctx, true); err != nil {
 		return nil, err
@@ -104,25 +108,36 @@ func (e *env) measureScale(ctx context.Context, info storeInfo) (*scalePoint, er
 			}
 		}
 		measured := rows[min(scaleWarm, len(rows)/2):]
-		lat := make([]time.Duration, 0, len(measured))
-		var total time.Duration
-		for _, r := range measured {
-			t0 := time.Now()
-			m, err := engine.MatchPerson(ctx, mk(r))
-			d := time.Since(t0)
-			if err != nil {
-				return nil, err
+		// The best of a few rounds: on a shared machine a neighbour's burst
+		// inflates one round, never deflates one.
+		for round := range scaleRounds {
+			lat := make([]time.Duration, 0, len(measured))
+			var total time.Duration
+			hits := 0
+			for _, r := range measured {
+				t0 := time.Now()
+				m, err := engine.MatchPerson(ctx, mk(r))
+				d := time.Since(t0)
+				if err != nil {
+					return nil, err
+				}
+				if b := m.Best(); b != nil && b.Confidence >= match.DefaultMinConfidence {
+					hits++
+				}
+				lat = append(lat, d)
+				total += d
 			}
-			if b := m.Best(); b != nil && b.Confidence >= match.DefaultMinConfidence {
-				p.Hits[kind]++
+			slices.Sort(lat)
+			mean, p50 := total/time.Duration(len(measured)), lat[len(lat)/2]
+			if round == 0 || mean < p.Mean[kind] {
+				p.Mean[kind] = mean
 			}
-			lat = append(lat, d)
-			total += d
+			if round == 0 || p50 < p.P50[kind] {
+				p.P50[kind] = p50
+			}
+			p.Hits[kind] = hits
 		}
-		slices.Sort(lat)
 		p.Queries = len(measured)
-		p.Mean[kind] = total / time.Duration(len(measured))
-		p.P50[kind] = lat[len(lat)/2]
 	}
 	return p, nil
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -248,6 +250,26 @@ func (e *env) cachedSizes() []int {
 	slices.Sort(sizes)
 	slices.Reverse(sizes)
 	return sizes
+}
+
+// warmFile reads a file once so that the OS page cache holds it, as it does
+// for a server that has been running for a while; without it the first
+// measurements after a build or a reboot read from disk.
+func warmFile(paths ...string) error {
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		_, err = io.Copy(io.Discard, f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // row is one sampled person of a generated CSV.
