@@ -13,11 +13,15 @@ var _ enrichd.CompanyService = (*CompanyService)(nil)
 
 // CompanyService reads companies from SQLite.
 type CompanyService struct {
-	db *DB
+	db     *DB
+	cache  *docCache[enrichd.Company] // decoded documents, see docCache
+	people *docCache[enrichd.Person]
 }
 
 // NewCompanyService returns a CompanyService over db.
-func NewCompanyService(db *DB) *CompanyService { return &CompanyService{db: db} }
+func NewCompanyService(db *DB) *CompanyService {
+	return &CompanyService{db: db, cache: newDocCache(companyCacheSize, decodeCompany, cloneCompany), people: newDocCache(personCacheSize/4, decodePerson, clonePerson)}
+}
 
 // FindCompanyByID returns the company. Returns ENOTFOUND if there is none.
 func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enrichd.Company, error) {
@@ -31,7 +35,7 @@ func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enric
 	} else if err != nil {
 		return nil, fmt.Errorf("find company %s: %w", id, FormatError(err))
 	}
-	return decodeCompany(doc)
+	return s.cache.get(doc)
 }
 
 // FindCompaniesByIDs returns the companies that exist among ids, in the order of ids.
@@ -43,7 +47,7 @@ func (s *CompanyService) FindCompaniesByIDs(ctx context.Context, ids []string) (
 	out := make([]*enrichd.Company, 0, len(docs))
 	for _, id := range ids {
 		if doc, ok := docs[id]; ok {
-			c, err := decodeCompany(doc)
+			c, err := s.cache.get(doc)
 			if err != nil {
 				return nil, err
 			}
@@ -90,7 +94,7 @@ func (s *CompanyService) FindEmailsAtDomain(ctx context.Context, domain string, 
 		if err := rows.Scan(&doc); err != nil {
 			return nil, err
 		}
-		p, err := decodePerson(doc)
+		p, err := s.people.view(doc) // read only
 		if err != nil {
 			return nil, err
 		}

@@ -22,11 +22,14 @@ const maxParams = 30000
 
 // PersonService reads people from SQLite.
 type PersonService struct {
-	db *DB
+	db    *DB
+	cache *docCache[enrichd.Person] // decoded documents, see docCache
 }
 
 // NewPersonService returns a PersonService over db.
-func NewPersonService(db *DB) *PersonService { return &PersonService{db: db} }
+func NewPersonService(db *DB) *PersonService {
+	return &PersonService{db: db, cache: newDocCache(personCacheSize, decodePerson, clonePerson)}
+}
 
 // FindPersonByID returns the person. Returns ENOTFOUND if there is none.
 func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd.Person, error) {
@@ -40,7 +43,7 @@ func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd
 	} else if err != nil {
 		return nil, fmt.Errorf("find person %s: %w", id, FormatError(err))
 	}
-	return decodePerson(doc)
+	return s.cache.get(doc)
 }
 
 // FindPeopleByIDs returns the people that exist among ids, in the order of ids.
@@ -52,7 +55,7 @@ func (s *PersonService) FindPeopleByIDs(ctx context.Context, ids []string) ([]*e
 	out := make([]*enrichd.Person, 0, len(docs))
 	for _, id := range ids {
 		if doc, ok := docs[id]; ok {
-			p, err := decodePerson(doc)
+			p, err := s.cache.get(doc)
 			if err != nil {
 				return nil, err
 			}
