@@ -38,6 +38,12 @@ const (
 // DefaultBatchSize is the number of records written per transaction.
 const DefaultBatchSize = 1000
 
+// DefaultBulkBatchSize is the number of records per transaction of a bulk
+// load: each commit writes every page its batch dirtied, and in a large store
+// a batch of a thousand dirties nearly as many key and term pages as one of
+// twenty thousand (docs/BENCHMARKS.md, "Import").
+const DefaultBulkBatchSize = 20_000
+
 // MaxBatchSize bounds --batch: one transaction holds a batch's locks and memory.
 const MaxBatchSize = 100_000
 
@@ -57,6 +63,11 @@ type Config struct {
 	Log io.Writer
 	// Terminal draws a progress bar on Log instead of periodic log lines.
 	Terminal bool
+	// Bulk tells the store, when it implements enrichd.BulkIngester, that a
+	// large load begins (BeginBulk before the first batch, EndBulk after the
+	// last): faster for an import large compared with the store, while
+	// searches on a concurrent server are slower until it ends.
+	Bulk bool
 	// ProgressInterval is the time between progress updates; default 250ms
 	// on a terminal and 10s otherwise.
 	ProgressInterval time.Duration
@@ -222,9 +233,22 @@ func (im *Importer) Import(ctx context.Context, inputs []*Input) (Summary, error
 		readErr <- im.produce(pctx, srcs, batches, &cnt, &rejected)
 	}()
 
+	bulk, _ := im.ingest.(enrichd.BulkIngester)
+	if !im.cfg.Bulk {
+		bulk = nil
+	}
 	stopProgress := im.progress(&cnt, start)
 	var err error
+	if bulk != nil {
+		if err = bulk.BeginBulk(ctx); err != nil {
+			err = fmt.Errorf("begin bulk load: %w", err)
+			cancel()
+		}
+	}
 	for b := range batches {
+		if err != nil {
+			continue // drain: BeginBulk failed
+		}
 		if err = im.write(ctx, b, &sum, &rejected); err != nil {
 			cancel()
 			for range batches { // let the producer finish
@@ -239,6 +263,13 @@ func (im *Importer) Import(ctx context.Context, inputs []*Input) (Summary, error
 	}
 	if rerr := <-readErr; err == nil {
 		err = rerr
+	}
+	if bulk != nil && ctx.Err() == nil {
+		// NOTE: also after a failure, so that the store is left indexed; if
+		// this process dies first, the store's next open finishes the job.
+		if eerr := bulk.EndBulk(ctx); eerr != nil && err == nil {
+			err = fmt.Errorf("end bulk load: %w", eerr)
+		}
 	}
 	if ctx.Err() != nil {
 		// Whatever failed first, the cause is the caller's cancellation.

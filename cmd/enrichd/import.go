@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/enrichd/enrichd/importer"
@@ -54,7 +55,9 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 	fs.Var(&maps, "map", "COLUMN=FIELD: read a CSV column as a field, or COLUMN=- to skip it (repeatable); fields: "+strings.Join(importer.Fields(), ", "))
 	rejectsPath := fs.String("rejects", "", "file for rejected rows, as CSV: file,line,reason,record (default: <first FILE>.rejects.csv in the current directory, created only if a row is rejected)")
 	source := fs.String("source", "", "provenance source name of every record (default: each file's base name)")
-	batch := fs.Int("batch", importer.DefaultBatchSize, "records per transaction")
+	batch := fs.Int("batch", importer.DefaultBatchSize, fmt.Sprintf("records per transaction (default %d in bulk mode)", importer.DefaultBulkBatchSize))
+	bulk := fs.String("bulk", "auto", "auto|on|off: load in bulk mode (the store defers index work to the end of the import; searches on a server using the same store are slower meanwhile); auto: when the files are large compared with the store")
+	cpuProfile := fs.String("cpuprofile", "", "write a Go CPU profile of the import to this file (for go tool pprof)")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -65,6 +68,8 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 		return usageErrorf("no input files: give one or more FILE arguments, or - for standard input")
 	case *format != "" && *format != importer.FormatCSV && *format != importer.FormatJSONL:
 		return usageErrorf("--format %q: want csv or jsonl", *format)
+	case *bulk != "auto" && *bulk != "on" && *bulk != "off":
+		return usageErrorf("--bulk %q: want auto, on or off", *bulk)
 	case *batch < 1 || *batch > importer.MaxBatchSize:
 		return usageErrorf("--batch %d: want 1 to %d", *batch, importer.MaxBatchSize)
 	}
@@ -108,11 +113,29 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 	}
 
 	dsn := resolveDB(fs, *db, env)
+	useBulk := *bulk == "on" || (*bulk == "auto" && bulkPays(dsn, inputs))
+	batchSet := false
+	fs.Visit(func(f *flag.Flag) { batchSet = batchSet || f.Name == "batch" })
+	if useBulk && !batchSet {
+		*batch = importer.DefaultBulkBatchSize
+	}
 	st, err := openStores(ctx, dsn, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpuprofile: %w", err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return fmt.Errorf("cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	rejects := importer.NewRejectsFile(rejPath)
 	im, err := importer.New(st.Ingest, st.Keyer, importer.Config{
@@ -120,6 +143,7 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 		Source:    *source,
 		BatchSize: *batch,
 		Rejects:   rejects,
+		Bulk:      useBulk,
 		Log:       stderr,
 		Terminal:  isTerminal(stderr) && env("TERM") != "dumb",
 	})
@@ -143,6 +167,35 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 		fmt.Fprintf(out, "%d rejected row(s) written to %s\n", sum.Rejected, rejPath)
 	}
 	return err
+}
+
+// bulkMinBytes is the input size below which --bulk auto never bulk-loads:
+// rebuilding the deferred indexes would cost more than it saves.
+const bulkMinBytes = 8 << 20
+
+// bulkPays reports whether an import of inputs into the store at dsn should
+// bulk-load: the inputs are at least bulkMinBytes and at least a hundredth of
+// the store's bytes (a CSV row is ~300 bytes, a stored person ~3.5 KB, so
+// that is an import adding about a tenth of the store or more). Standard
+// input, of unknown size, is not bulk-loaded unless asked.
+func bulkPays(dsn string, inputs []*importer.Input) bool {
+	if isPostgres(dsn) {
+		return false
+	}
+	var in int64
+	for _, i := range inputs {
+		in += i.Size
+	}
+	if in < bulkMinBytes {
+		return false
+	}
+	var store int64
+	for _, suffix := range []string{"", "-wal"} {
+		if fi, err := os.Stat(dsn + suffix); err == nil {
+			store += fi.Size()
+		}
+	}
+	return in >= store/100
 }
 
 // parseInterspersed parses flags that may come after positional arguments

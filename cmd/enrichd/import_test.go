@@ -244,6 +244,12 @@ func readCSV(t *testing.T, path string) [][]string {
 // then the same import again, leaves a complete store with no duplicates
 // (issue 2). It runs the real binary on a generated file.
 func TestE2E_ImportKillResume(t *testing.T) {
+	for _, bulk := range []string{"off", "on"} {
+		t.Run("bulk="+bulk, func(t *testing.T) { testImportKillResume(t, bulk) })
+	}
+}
+
+func testImportKillResume(t *testing.T, bulk string) {
 	bin := binary(t)
 	dir := t.TempDir()
 	const rows = 20_000
@@ -261,7 +267,7 @@ func TestE2E_ImportKillResume(t *testing.T) {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
 
-	cmd := exec.Command(bin, "import", "--db", db, "--batch", "500", path)
+	cmd := exec.Command(bin, "import", "--db", db, "--bulk", bulk, "--batch", "500", path)
 	cmd.Dir, cmd.Env = dir, cleanEnv()
 	var stderr syncBuffer
 	cmd.Stderr = &stderr
@@ -295,7 +301,7 @@ func TestE2E_ImportKillResume(t *testing.T) {
 	t.Logf("killed with %d of %d people committed", committed, rows)
 
 	// The same import again completes the store.
-	out, errOut, code := runBin(t, dir, nil, "import", "--db", db, "--batch", "500", path)
+	out, errOut, code := runBin(t, dir, nil, "import", "--db", db, "--bulk", bulk, "--batch", "500", path)
 	if code != 0 {
 		t.Fatalf("re-run: exit %d\n%s\n%s", code, out, errOut)
 	}
