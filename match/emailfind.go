@@ -63,8 +63,31 @@ func RenderEmailPattern(pattern, first, last, style string) string {
 	if !isPlainASCII(fp) || !isPlainASCII(lp) {
 		return ""
 	}
-	r := strings.NewReplacer("{first}", fp, "{last}", lp, "{f}", initial(fp), "{l}", initial(lp))
-	return r.Replace(pattern)
+	// NOTE: replaced by hand: building a strings.Replacer per call cost more
+	// than the rest of a name match's email guessing.
+	var b strings.Builder
+	b.Grow(len(pattern) + len(fp) + len(lp))
+	for i := 0; i < len(pattern); {
+		rest := pattern[i:]
+		switch {
+		case strings.HasPrefix(rest, "{first}"):
+			b.WriteString(fp)
+			i += len("{first}")
+		case strings.HasPrefix(rest, "{last}"):
+			b.WriteString(lp)
+			i += len("{last}")
+		case strings.HasPrefix(rest, "{f}"):
+			b.WriteString(initial(fp))
+			i += len("{f}")
+		case strings.HasPrefix(rest, "{l}"):
+			b.WriteString(initial(lp))
+			i += len("{l}")
+		default:
+			b.WriteByte(pattern[i])
+			i++
+		}
+	}
+	return b.String()
 }
 
 // EmailPatternGuess is the inferred dominant address pattern at a domain.

@@ -86,6 +86,7 @@ type scoreContext struct {
 	firstFreq, lastFreq float64
 	// companyCount is how many stored people work at the request's company.
 	companyCount int
+	employer     *employerSets // lazily, by compareCompany
 }
 
 // companyRefs returns the references of the request's company in person keys.
@@ -352,39 +353,53 @@ func sharesToken(a, b string) bool {
 	return false
 }
 
-// compareCompany compares the request's employer with the candidate's
-// current and past employers. The weight of agreement is adjusted for the
-// company's size: sharing an employer of 100,000 says less than sharing one of 20.
-func (sc *scoreContext) compareCompany(p *enrichd.Person) (string, float64, string) {
+// employerSets are the request's employer identifiers, computed once per
+// request rather than once per candidate.
+type employerSets struct {
+	ids, domains, names map[string]bool
+	qNorm               string // NormalizeCompanyName of the request's company name
+}
+
+func (sc *scoreContext) newEmployerSets() *employerSets {
 	q := sc.q
-	ids := map[string]bool{}
-	domains := map[string]bool{}
-	names := map[string]bool{}
+	e := &employerSets{ids: map[string]bool{}, domains: map[string]bool{}, names: map[string]bool{}}
 	if q.domain != "" {
-		domains[q.domain] = true
+		e.domains[q.domain] = true
 	}
 	if q.emailDomain != "" {
-		domains[q.emailDomain] = true
+		e.domains[q.emailDomain] = true
 	}
 	if q.companyKey != "" {
-		names[q.companyKey] = true
+		e.names[q.companyKey] = true
 	}
 	for _, c := range sc.companies {
 		if c.score < 0.5 && c.how != "name" {
 			continue
 		}
-		ids[c.c.ID] = true
+		e.ids[c.c.ID] = true
 		if d, ok := RegistrableDomain(c.c.Domain); ok {
-			domains[d] = true
+			e.domains[d] = true
 		}
 		if n := companyNameKey(c.c.Name); n != "" {
-			names[n] = true
+			e.names[n] = true
 		}
 	}
+	e.qNorm = NormalizeCompanyName(q.companyRaw)
+	return e
+}
+
+// compareCompany compares the request's employer with the candidate's
+// current and past employers. The weight of agreement is adjusted for the
+// company's size: sharing an employer of 100,000 says less than sharing one of 20.
+func (sc *scoreContext) compareCompany(p *enrichd.Person) (string, float64, string) {
+	if sc.employer == nil {
+		sc.employer = sc.newEmployerSets()
+	}
+	ids, domains, names := sc.employer.ids, sc.employer.domains, sc.employer.names
 	// NOTE: u is the share of stored people at the company: the chance that
 	// someone else in the store shares the employer.
 	u := min(float64(max(sc.companyCount, 1))/max(sc.nPeople, 1), 0.5)
-	qNorm := NormalizeCompanyName(q.companyRaw)
+	qNorm := sc.employer.qNorm
 	bestLevel, best, detail := LevelMissing, 0.0, ""
 	hasCurrent := false
 	for i := range p.Employment {

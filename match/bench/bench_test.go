@@ -34,6 +34,7 @@ type fixture struct {
 	calls     int // store calls
 	keys      int // keys looked up
 	loaded    int // people loaded
+	ids       int // ids found under the keys
 }
 
 // countingPeople and countingCompanies count store round trips, a measure
@@ -46,7 +47,11 @@ type countingPeople struct {
 func (c *countingPeople) FindPersonIDsByKeys(ctx context.Context, keys []string, limit int) (map[string][]string, error) {
 	c.f.calls++
 	c.f.keys += len(keys)
-	return c.PersonService.FindPersonIDsByKeys(ctx, keys, limit)
+	hits, err := c.PersonService.FindPersonIDsByKeys(ctx, keys, limit)
+	for _, ids := range hits {
+		c.f.ids += len(ids)
+	}
+	return hits, err
 }
 
 func (c *countingPeople) FindPeopleByIDs(ctx context.Context, ids []string) ([]*enrichd.Person, error) {
@@ -158,7 +163,7 @@ func benchKind(b *testing.B, f *fixture, kind string) {
 		b.Fatalf("no %s queries", kind)
 	}
 	ctx := context.Background()
-	f.calls, f.keys, f.loaded = 0, 0, 0
+	f.calls, f.keys, f.loaded, f.ids = 0, 0, 0, 0
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -174,6 +179,7 @@ func benchKind(b *testing.B, f *fixture, kind string) {
 	b.ReportMetric(float64(f.calls)/float64(b.N), "storecalls/op")
 	b.ReportMetric(float64(f.keys)/float64(b.N), "keys/op")
 	b.ReportMetric(float64(f.loaded)/float64(b.N), "loaded/op")
+	b.ReportMetric(float64(f.ids)/float64(b.N), "ids/op")
 }
 
 func BenchmarkMatch(b *testing.B) {
