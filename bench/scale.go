@@ -49,8 +49,8 @@ func (e *env) runScale(ctx context.Context, sizes []int, deadline time.Time) (*s
 		if !cached && rate > 0 {
 			projected := time.Duration(float64(n) / rate * float64(time.Second))
 			if time.Now().Add(projected).Add(30 * time.Second).After(deadline) {
-				rep.Notes = append(rep.Notes, fmt.Sprintf("%s people skipped: building the store would take about %v (at the %.0f rows/s projected from this run's import probe), past the %v left of the time box; build it once with `go run ./bench --only scale --scale %d --budget 1h` and it is cached for later runs",
-					humanInt(n), projected.Round(time.Second), rate, time.Until(deadline).Round(time.Second), n))
+				rep.Notes = append(rep.Notes, fmt.Sprintf("%s people skipped: building the store would take about %v (at the %.0f rows/s projected from this run's import probe), past the %v left of the time box; build it once with `go run ./bench --only scale --scale %d --budget %dh` and it is cached for later runs",
+					humanInt(n), projected.Round(time.Second), rate, time.Until(deadline).Round(time.Second), n, int(projected.Hours()*1.5)+1))
 				continue
 			}
 		}
