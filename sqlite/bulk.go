@@ -26,6 +26,7 @@ const bulkIndexesQuery = `SELECT name, sql FROM sqlite_master
 // Searches meanwhile stay correct but scan. If the process dies before
 // EndBulk, the next Migrate re-creates the indexes.
 func (s *IngestService) BeginBulk(ctx context.Context) error {
+	s.bulk.Store(true)
 	tx, err := s.db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin bulk: %w", FormatError(err))
@@ -64,6 +65,7 @@ func (s *IngestService) BeginBulk(ctx context.Context) error {
 
 // EndBulk re-creates the indexes BeginBulk dropped, in one transaction.
 func (s *IngestService) EndBulk(ctx context.Context) error {
+	s.bulk.Store(false)
 	return s.db.finishBulk(ctx)
 }
 

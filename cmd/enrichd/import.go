@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 
@@ -135,6 +136,13 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 			return fmt.Errorf("cpuprofile: %w", err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+
+	if env("GOGC") == "" {
+		// NOTE: an import allocates a great deal of short-lived garbage
+		// (parsed rows, keys, JSON); collecting half as often saves
+		// ~5-10% of its CPU for a few hundred MB more of heap.
+		debug.SetGCPercent(200)
 	}
 
 	rejects := importer.NewRejectsFile(rejPath)
