@@ -72,6 +72,13 @@ type cachedPattern struct {
 
 var _ enrichd.Matcher = (*Engine)(nil)
 
+// peopleByKeys is implemented by stores that return the people under keys in
+// one round trip (sqlite.PersonService): an identifier match then costs one
+// store call instead of two.
+type peopleByKeys interface {
+	FindPeopleByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]*enrichd.Person, error)
+}
+
 // NewEngine returns an Engine over the store's people and companies, using
 // keyer's key scheme (the one the store was indexed with).
 func NewEngine(people enrichd.PersonService, companies enrichd.CompanyService, keyer *Keyer) *Engine {
@@ -131,14 +138,18 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 		}
 	}
 
-	ids, err := e.candidates(ctx, q, sc.companies)
+	ids, loaded, err := e.candidates(ctx, q, sc.companies)
 	if err != nil {
 		return nil, err
 	}
 	var scoredList []scored
 	if len(ids) > 0 {
-		people, err := e.people.FindPeopleByIDs(ctx, ids)
-		if err != nil {
+		var people []*enrichd.Person
+		if loaded != nil {
+			for _, id := range ids {
+				people = append(people, loaded[id])
+			}
+		} else if people, err = e.people.FindPeopleByIDs(ctx, ids); err != nil {
 			return nil, fmt.Errorf("load candidates: %w", err)
 		}
 		if err := e.loadFrequencies(ctx, sc); err != nil {
@@ -157,8 +168,9 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 }
 
 // candidates returns the ids of the people found under the request's keys,
-// those found by identifiers first, then by how many keys found them.
-func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate) ([]string, error) {
+// those found by identifiers first, then by how many keys found them, and,
+// when the store could load them with the look-up, the people by id.
+func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate) ([]string, map[string]*enrichd.Person, error) {
 	var idKeys, blockKeys []string
 	if q.linkedIn != "" {
 		idKeys = append(idKeys, KeyLinkedIn+q.linkedIn)
@@ -212,11 +224,28 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 	}
 	keys := append(append([]string{}, idKeys...), blockKeys...)
 	if len(keys) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	hits, err := e.people.FindPersonIDsByKeys(ctx, dedupe(keys), blockLimit)
-	if err != nil {
-		return nil, fmt.Errorf("find candidates: %w", err)
+	var hits map[string][]string
+	var loaded map[string]*enrichd.Person
+	if pk, ok := e.people.(peopleByKeys); ok && len(blockKeys) == 0 {
+		// Identifiers only: few people, so look up and load them at once.
+		found, err := pk.FindPeopleByKeys(ctx, dedupe(keys), maxCandidates)
+		if err != nil {
+			return nil, nil, fmt.Errorf("find candidates: %w", err)
+		}
+		hits, loaded = map[string][]string{}, map[string]*enrichd.Person{}
+		for k, people := range found {
+			for _, p := range people {
+				hits[k] = append(hits[k], p.ID)
+				loaded[p.ID] = p
+			}
+		}
+	} else {
+		var err error
+		if hits, err = e.people.FindPersonIDsByKeys(ctx, dedupe(keys), blockLimit); err != nil {
+			return nil, nil, fmt.Errorf("find candidates: %w", err)
+		}
 	}
 	type cand struct {
 		id    string
@@ -260,7 +289,7 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 	for i, c := range order {
 		ids[i] = c.id
 	}
-	return ids, nil
+	return ids, loaded, nil
 }
 
 // nameBlockingKeys returns the name keys of a request at each company
