@@ -11,10 +11,12 @@ var _ enrichd.BulkIngester = (*IngestService)(nil)
 
 // bulkIndexesQuery selects the indexes a bulk load defers: every explicitly
 // created, non-unique index of people (the search indexes of 0003_search and
-// the linkedin_url and company_id ones). Key and term tables keep theirs:
-// ingest itself looks identity keys up between batches.
+// the linkedin_url and company_id ones) and of person_keys (its person_id
+// index: meanwhile ingest derives a changed person's old keys from their
+// stored doc, storeplan.Options.OldKeysFromDoc). The primary keys of the key
+// and term tables stay: ingest looks identity keys up between batches.
 const bulkIndexesQuery = `SELECT name, sql FROM sqlite_master
-	WHERE type = 'index' AND tbl_name = 'people' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'`
+	WHERE type = 'index' AND tbl_name IN ('people', 'person_keys') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'`
 
 // BeginBulk drops the secondary indexes of people and records them in
 // bulk_indexes for EndBulk to re-create.

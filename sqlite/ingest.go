@@ -96,7 +96,9 @@ func (s *IngestService) ingest(ctx context.Context, batch []enrichd.IngestRecord
 	defer tx.Rollback()
 
 	now := s.now()
-	plan, err := storeplan.Build(ctx, txReader{tx}, s.keyer, batch, storeplan.Options{Now: now, PersonID: orderedID(now)})
+	// During a bulk load person_keys has no person_id index (BeginBulk).
+	plan, err := storeplan.Build(ctx, txReader{tx}, s.keyer, batch,
+		storeplan.Options{Now: now, PersonID: orderedID(now), OldKeysFromDoc: s.bulk.Load()})
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/sqlite"
@@ -226,5 +228,60 @@ func TestIngestService_Bulk(t *testing.T) {
 	db2 := MustOpenDB(t, path)
 	if n := indexes(db2); n != before {
 		t.Fatalf("%d indexes after reopening an interrupted bulk load, want %d", n, before)
+	}
+}
+
+// Ensure a merge during a bulk load (no person_id index on person_keys: old
+// keys derived from the stored doc) leaves the same key rows as outside one.
+func TestIngestService_BulkMergeKeys(t *testing.T) {
+	ctx := context.Background()
+	keysAfter := func(bulk bool) []string {
+		db := MustOpenDB(t, filepath.Join(t.TempDir(), "k.db"))
+		defer db.Close()
+		ing := sqlite.NewIngestService(db, storetest.NewKeyer())
+		if bulk {
+			if err := ing.BeginBulk(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p := storetest.NewPerson(1)
+		if _, err := ing.Ingest(ctx, []enrichd.IngestRecord{{Person: p, Company: storetest.NewCompany()}}); err != nil {
+			t.Fatal(err)
+		}
+		// The same person, seen later, renamed and moved: keys change.
+		q := storetest.NewPerson(1)
+		q.LastName, q.FullName, q.Location.City = "Zhou", "Ann1 Zhou", "Lyon"
+		q.Employment = []enrichd.Employment{{CompanyName: "Globex", CompanyDomain: "globex.com", Title: "CTO", Start: "2024", Current: true}}
+		q.Sources[0].SeenAt = q.Sources[0].SeenAt.Add(time.Hour)
+		res, err := ing.Ingest(ctx, []enrichd.IngestRecord{{Person: q}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res[0].PersonOutcome != enrichd.OutcomeMerged {
+			t.Fatalf("outcome %q, want merged", res[0].PersonOutcome)
+		}
+		if bulk {
+			if err := ing.EndBulk(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := db.SQL().QueryContext(ctx, `SELECT key FROM person_keys WHERE person_id = ? ORDER BY key`, res[0].PersonID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var keys []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, k)
+		}
+		return keys
+	}
+	plain, bulk := keysAfter(false), keysAfter(true)
+	if len(plain) == 0 || !slices.Equal(plain, bulk) {
+		t.Fatalf("keys after a bulk merge:\n%q\nwant\n%q", bulk, plain)
 	}
 }

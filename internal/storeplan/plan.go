@@ -161,15 +161,24 @@ type Options struct {
 	// and the attempt number (0 first, more after a collision). Nil means
 	// NewID.
 	PersonID func(firstKey string, attempt int) string
+	// OldKeysFromDoc derives the stored keys of a changed person from their
+	// stored doc with the Keyer instead of reading them (Reader.PersonKeysOf),
+	// as is always done for terms: for a store whose person_id index on keys
+	// is missing, e.g. dropped for a bulk load. Provenance keys are never
+	// deleted either way; if the Keyer changed since the doc was written,
+	// keys it no longer derives stay behind (extra candidates, never a
+	// missed one).
+	OldKeysFromDoc bool
 }
 
 // planner holds the state of one Build call.
 type planner struct {
-	ctx      context.Context
-	r        Reader
-	keyer    enrichd.Keyer
-	now      time.Time
-	personID func(firstKey string, attempt int) string
+	ctx         context.Context
+	r           Reader
+	keyer       enrichd.Keyer
+	now         time.Time
+	personID    func(firstKey string, attempt int) string
+	keysFromDoc bool
 
 	dbPersonKeys  map[string][]string // identity key → stored person ids
 	dbCompanyKeys map[string][]string
@@ -201,7 +210,7 @@ func Build(ctx context.Context, r Reader, keyer enrichd.Keyer, batch []enrichd.I
 		opts.PersonID = NewID
 	}
 	pl := &planner{
-		ctx: ctx, r: r, keyer: keyer, now: opts.Now.UTC(), personID: opts.PersonID,
+		ctx: ctx, r: r, keyer: keyer, now: opts.Now.UTC(), personID: opts.PersonID, keysFromDoc: opts.OldKeysFromDoc,
 		people:       make(map[string]*personState),
 		companies:    make(map[string]*companyState),
 		batchPeople:  make(map[string][]*personState),
@@ -707,7 +716,7 @@ func (pl *planner) finish() (*Plan, error) {
 
 	var oldPersonKeys, oldCompanyKeys map[string][]string
 	var err error
-	if len(changedPeople) > 0 {
+	if len(changedPeople) > 0 && !pl.keysFromDoc {
 		if oldPersonKeys, err = pl.r.PersonKeysOf(pl.ctx, changedPeople); err != nil {
 			return nil, fmt.Errorf("read person keys: %w", err)
 		}
@@ -728,13 +737,18 @@ func (pl *planner) finish() (*Plan, error) {
 			if w.New {
 				w.AddKeys, w.AddTerms = dedupe(keys), w.Row.Terms
 			} else {
-				w.AddKeys, w.DelKeys = diffKeys(oldPersonKeys[w.ID], dedupe(keys))
-				// Terms are derived from the stored doc, decoded again only
-				// now that the person changed (most re-imported people don't).
+				// Terms (and with keysFromDoc keys) are derived from the
+				// stored doc, decoded again only now that the person changed
+				// (most re-imported people don't).
 				var old enrichd.Person
 				if errs[i] = json.Unmarshal(ps.oldDoc, &old); errs[i] != nil {
 					return
 				}
+				oldKeys := oldPersonKeys[w.ID]
+				if pl.keysFromDoc {
+					oldKeys = pl.personKeys(&old)
+				}
+				w.AddKeys, w.DelKeys = diffKeys(oldKeys, dedupe(keys))
 				w.AddTerms, w.DelTerms = diffTerms(enrichd.NewSearchRow(&old).Terms, w.Row.Terms)
 			}
 			w.Doc, errs[i] = encodePerson(w.Person)
