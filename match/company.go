@@ -52,6 +52,12 @@ func (e *Engine) MatchCompany(ctx context.Context, q enrichd.CompanyQuery) (*enr
 	return cands[0].c, cands[0].score, nil
 }
 
+// companiesByKeys is implemented by stores that return the companies under
+// keys in one round trip (sqlite.CompanyService).
+type companiesByKeys interface {
+	FindCompaniesByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]*enrichd.Company, error)
+}
+
 // resolveCompanies finds the companies a request may mean, best first: exact
 // domain or LinkedIn matches, then normalised-name matches (several when the
 // name is ambiguous), then, only when nothing exact matched, close spellings
@@ -76,9 +82,25 @@ func (e *Engine) resolveCompanies(ctx context.Context, domain, li, name string) 
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	hits, err := e.companies.FindCompanyIDsByKeys(ctx, keys, 10)
-	if err != nil {
-		return nil, err
+	var hits map[string][]string
+	var byID map[string]*enrichd.Company
+	if ck, ok := e.companies.(companiesByKeys); ok {
+		found, err := ck.FindCompaniesByKeys(ctx, keys, 10)
+		if err != nil {
+			return nil, err
+		}
+		hits, byID = map[string][]string{}, map[string]*enrichd.Company{}
+		for k, cs := range found {
+			for _, c := range cs {
+				hits[k] = append(hits[k], c.ID)
+				byID[c.ID] = c
+			}
+		}
+	} else {
+		var err error
+		if hits, err = e.companies.FindCompanyIDsByKeys(ctx, keys, 10); err != nil {
+			return nil, err
+		}
 	}
 	var ids []string
 	seen := map[string]bool{}
@@ -99,9 +121,16 @@ func (e *Engine) resolveCompanies(ctx context.Context, domain, li, name string) 
 	if len(ids) > 10 {
 		ids = ids[:10]
 	}
-	cs, err := e.companies.FindCompaniesByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
+	var cs []*enrichd.Company
+	if byID != nil {
+		for _, id := range ids {
+			cs = append(cs, byID[id])
+		}
+	} else {
+		var err error
+		if cs, err = e.companies.FindCompaniesByIDs(ctx, ids); err != nil {
+			return nil, err
+		}
 	}
 	normName := NormalizeCompanyName(name)
 	var out []companyCandidate

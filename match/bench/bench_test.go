@@ -99,6 +99,15 @@ func (c *countingCompanies) FindCompanyIDsByKeys(ctx context.Context, keys []str
 	return c.CompanyService.FindCompanyIDsByKeys(ctx, keys, limit)
 }
 
+// FindCompaniesByKeys forwards the store's one-call company look-up.
+func (c *countingCompanies) FindCompaniesByKeys(ctx context.Context, keys []string, limit int) (map[string][]*enrichd.Company, error) {
+	c.f.calls++
+	c.f.keys += len(keys)
+	return c.CompanyService.(interface {
+		FindCompaniesByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]*enrichd.Company, error)
+	}).FindCompaniesByKeys(ctx, keys, limit)
+}
+
 func (c *countingCompanies) FindCompaniesByIDs(ctx context.Context, ids []string) ([]*enrichd.Company, error) {
 	c.f.calls++
 	return c.CompanyService.FindCompaniesByIDs(ctx, ids)

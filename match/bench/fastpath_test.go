@@ -15,12 +15,16 @@ import (
 // two-call path.
 type plainPeople struct{ enrichd.PersonService }
 
-// TestIdentifierFastPath checks that identifier matches through the store's
-// one-call look-up (FindPeopleByKeys) answer exactly as the two-call path.
+// plainCompanies hides the store's FindCompaniesByKeys likewise.
+type plainCompanies struct{ enrichd.CompanyService }
+
+// TestIdentifierFastPath checks that matches through the store's one-call
+// look-ups (FindPeopleByKeys, FindCompaniesByKeys) answer exactly as the
+// two-call paths.
 func TestIdentifierFastPath(t *testing.T) {
 	ctx := context.Background()
 	d := eval.Generate(eval.Config{Seed: 7, People: 1000, Companies: 50, Queries: 100,
-		Kinds: []string{eval.KindLinkedIn, eval.KindEmail, eval.KindNameDomain}})
+		Kinds: []string{eval.KindLinkedIn, eval.KindEmail, eval.KindNameDomain, eval.KindNameCompany}})
 	db := sqlite.NewDB(filepath.Join(t.TempDir(), "m.db"))
 	if err := db.Open(ctx, false); err != nil {
 		t.Fatal(err)
@@ -37,7 +41,7 @@ func TestIdentifierFastPath(t *testing.T) {
 	}
 	people, companies := sqlite.NewPersonService(db), sqlite.NewCompanyService(db)
 	fast := match.NewEngine(people, companies, keyer)
-	slow := match.NewEngine(plainPeople{people}, companies, keyer)
+	slow := match.NewEngine(plainPeople{people}, plainCompanies{companies}, keyer)
 	for _, q := range d.Queries {
 		req := q.Req
 		req.TopK, req.Explain = 3, true
@@ -48,6 +52,9 @@ func TestIdentifierFastPath(t *testing.T) {
 		b, err := slow.MatchPerson(ctx, req)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if (a.Company == nil) != (b.Company == nil) || a.Company != nil && (a.Company.ID != b.Company.ID || a.CompanyConfidence != b.CompanyConfidence) {
+			t.Fatalf("%s %+v: company %v %.3f, want %v %.3f", q.Kind, req, a.Company, a.CompanyConfidence, b.Company, b.CompanyConfidence)
 		}
 		if len(a.Candidates) != len(b.Candidates) {
 			t.Fatalf("%s %+v: %d candidates, want %d", q.Kind, req, len(a.Candidates), len(b.Candidates))
