@@ -85,15 +85,26 @@ func (e *Engine) resolveCompanies(ctx context.Context, domain, li, name string) 
 	var hits map[string][]string
 	var byID map[string]*enrichd.Company
 	if ck, ok := e.companies.(companiesByKeys); ok {
-		found, err := ck.FindCompaniesByKeys(ctx, keys, 10)
-		if err != nil {
-			return nil, err
+		// NOTE: the fuzzy key is only a fallback, so its companies are
+		// loaded only when the exact keys found none.
+		exact := keys
+		if fuzzy != "" {
+			exact = keys[:len(keys)-1]
 		}
 		hits, byID = map[string][]string{}, map[string]*enrichd.Company{}
-		for k, cs := range found {
-			for _, c := range cs {
-				hits[k] = append(hits[k], c.ID)
-				byID[c.ID] = c
+		for _, ks := range [][]string{exact, {fuzzy}} {
+			if len(byID) > 0 || len(ks) == 0 || ks[0] == "" {
+				continue
+			}
+			found, err := ck.FindCompaniesByKeys(ctx, ks, 10)
+			if err != nil {
+				return nil, err
+			}
+			for k, cs := range found {
+				for _, c := range cs {
+					hits[k] = append(hits[k], c.ID)
+					byID[c.ID] = c
+				}
 			}
 		}
 	} else {
