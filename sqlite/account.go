@@ -47,6 +47,8 @@ type AccountService struct {
 	qmu      sync.Mutex
 	queue    []*acctChargeReq
 	flushing bool
+
+	cconn *acctChargeConn // used only by the committing goroutine (flushing)
 }
 
 // AuthCacheTTL is how long an authenticated key is reused without a look-up.
@@ -291,6 +293,13 @@ type acctChargeStmts struct {
 	guardedUpdate, balance, update, insert *sql.Stmt
 }
 
+const (
+	acctGuardedUpdate = `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`
+	acctBalance       = `SELECT balance FROM api_keys WHERE id = ?`
+	acctUpdate        = `UPDATE api_keys SET balance = balance - ? WHERE id = ?`
+	acctLedgerInsert  = `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
 func (s *AccountService) chargeStmts(ctx context.Context) (*acctChargeStmts, error) {
 	var (
 		st  acctChargeStmts
@@ -300,9 +309,9 @@ func (s *AccountService) chargeStmts(ctx context.Context) (*acctChargeStmts, err
 		dst   **sql.Stmt
 		query string
 	}{
-		{&st.guardedUpdate, `UPDATE api_keys SET balance = balance - ? WHERE id = ? AND balance >= ? RETURNING balance`},
-		{&st.balance, `SELECT balance FROM api_keys WHERE id = ?`},
-		{&st.update, `UPDATE api_keys SET balance = balance - ? WHERE id = ?`},
+		{&st.guardedUpdate, acctGuardedUpdate},
+		{&st.balance, acctBalance},
+		{&st.update, acctUpdate},
 		{&st.insert, acctLedgerInsert},
 	} {
 		if *p.dst, err = s.stmt(ctx, p.query); err != nil {
@@ -312,12 +321,16 @@ func (s *AccountService) chargeStmts(ctx context.Context) (*acctChargeStmts, err
 	return &st, nil
 }
 
-const acctLedgerInsert = `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// acctExecer runs ad-hoc statements in the charge's transaction.
+type acctExecer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
 
 // debitOne applies one charge with a guarded UPDATE: the fewest statements
-// for the common case of a request arriving alone.
-func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, st *acctChargeStmts, r *acctChargeReq) ([]*acctChargeReq, error) {
-	err := tx.StmtContext(ctx, st.guardedUpdate).QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
+// for the common case of a request arriving alone. st is bound to the
+// transaction.
+func (s *AccountService) debitOne(ctx context.Context, st *acctChargeStmts, r *acctChargeReq) ([]*acctChargeReq, error) {
+	err := st.guardedUpdate.QueryRowContext(ctx, r.c.Credits, r.c.KeyID, r.c.Credits).Scan(&r.balance)
 	if err == nil {
 		return []*acctChargeReq{r}, nil
 	} else if !errors.Is(err, sql.ErrNoRows) {
@@ -325,7 +338,7 @@ func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, st *acctCharg
 	}
 	// Either no such key, or not enough credits: tell which.
 	var have int64
-	if err := tx.QueryRowContext(ctx, `SELECT balance FROM api_keys WHERE id = ?`, r.c.KeyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
+	if err := st.balance.QueryRowContext(ctx, r.c.KeyID).Scan(&have); errors.Is(err, sql.ErrNoRows) {
 		r.err = enrichd.Errorf(enrichd.ENOTFOUND, "API key %s not found.", r.c.KeyID)
 	} else if err != nil {
 		return nil, fmt.Errorf("charge: %w", err)
@@ -337,9 +350,9 @@ func (s *AccountService) debitOne(ctx context.Context, tx *sql.Tx, st *acctCharg
 
 // debitMany applies a batch with one read and one UPDATE per key: the
 // transaction holds the write lock from BEGIN (IMMEDIATE), so the balance
-// read stays true while the charges are decided in arrival order.
-func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, st *acctChargeStmts, batch []*acctChargeReq) ([]*acctChargeReq, error) {
-	sel := tx.StmtContext(ctx, st.balance)
+// read stays true while the charges are decided in arrival order. st is
+// bound to the transaction.
+func (s *AccountService) debitMany(ctx context.Context, st *acctChargeStmts, batch []*acctChargeReq) ([]*acctChargeReq, error) {
 	balances := map[string]int64{}
 	spent := map[string]int64{}
 	var ok []*acctChargeReq
@@ -347,7 +360,7 @@ func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, st *acctChar
 		id := r.c.KeyID
 		bal, seen := balances[id]
 		if !seen {
-			if err := sel.QueryRowContext(ctx, id).Scan(&bal); errors.Is(err, sql.ErrNoRows) {
+			if err := st.balance.QueryRowContext(ctx, id).Scan(&bal); errors.Is(err, sql.ErrNoRows) {
 				bal = -1
 			} else if err != nil {
 				return nil, fmt.Errorf("charge: %w", err)
@@ -366,38 +379,27 @@ func (s *AccountService) debitMany(ctx context.Context, tx *sql.Tx, st *acctChar
 			ok = append(ok, r)
 		}
 	}
-	upd := tx.StmtContext(ctx, st.update)
 	for id, n := range spent {
 		if n == 0 {
 			continue
 		}
-		if _, err := upd.ExecContext(ctx, n, id); err != nil {
+		if _, err := st.update.ExecContext(ctx, n, id); err != nil {
 			return nil, fmt.Errorf("charge: %w", err)
 		}
 	}
 	return ok, nil
 }
 
-// applyCharges sets each request's balance or application error, and
-// returns a non-nil error only when the transaction failed as a whole.
-func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeReq) error {
-	// NOTE: statements are prepared before BEGIN: preparing on the pool
-	// inside the transaction would wait forever for a second connection
-	// when the pool has one (":memory:" databases).
-	st, err := s.chargeStmts(ctx)
-	if err != nil {
-		return err
-	}
-	tx, err := s.db.SQL().BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("charge: %w", err)
-	}
-	defer tx.Rollback()
+// debitAndRecord decides and applies batch, then writes the ledger rows of
+// the charges applied, inside the caller's transaction (st bound to it, ex
+// running in it).
+func (s *AccountService) debitAndRecord(ctx context.Context, st *acctChargeStmts, ex acctExecer, batch []*acctChargeReq) error {
 	var ok []*acctChargeReq
+	var err error
 	if len(batch) == 1 {
-		ok, err = s.debitOne(ctx, tx, st, batch[0])
+		ok, err = s.debitOne(ctx, st, batch[0])
 	} else {
-		ok, err = s.debitMany(ctx, tx, st, batch)
+		ok, err = s.debitMany(ctx, st, batch)
 	}
 	if err != nil {
 		return err
@@ -419,16 +421,128 @@ func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeRe
 		}
 		var err error
 		if len(rows) == 1 {
-			_, err = tx.StmtContext(ctx, st.insert).ExecContext(ctx, args...)
+			_, err = st.insert.ExecContext(ctx, args...)
 		} else {
-			_, err = tx.ExecContext(ctx, q.String(), args...)
+			_, err = ex.ExecContext(ctx, q.String(), args...)
 		}
 		if err != nil {
 			return fmt.Errorf("charge: record ledger: %w", err)
 		}
 	}
+	return nil
+}
+
+// applyCharges sets each request's balance or application error, and
+// returns a non-nil error only when the transaction failed as a whole.
+func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeReq) error {
+	if s.db.SQL().Stats().MaxOpenConnections != 1 {
+		return s.applyChargesOnConn(ctx, batch)
+	}
+	// NOTE: statements are prepared before BEGIN: preparing on the pool
+	// inside the transaction would wait forever for a second connection
+	// when the pool has one (":memory:" databases).
+	st, err := s.chargeStmts(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("charge: %w", err)
+	}
+	defer tx.Rollback()
+	bound := &acctChargeStmts{
+		guardedUpdate: tx.StmtContext(ctx, st.guardedUpdate),
+		balance:       tx.StmtContext(ctx, st.balance),
+		update:        tx.StmtContext(ctx, st.update),
+		insert:        tx.StmtContext(ctx, st.insert),
+	}
+	if err := s.debitAndRecord(ctx, bound, tx, batch); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("charge: %w", err)
+	}
+	return nil
+}
+
+// acctChargeConn is the connection charges are committed on, with its
+// statements (BEGIN and COMMIT included) prepared once.
+//
+// NOTE: a database/sql transaction starts a goroutine to watch its context,
+// and another for every query run in it; waking them costs more CPU than
+// the statements of a lone charge. Charges are committed by one goroutine at
+// a time (see Charge), so they can own one connection and run BEGIN
+// IMMEDIATE … COMMIT on it themselves, with a context that is never
+// cancelled: no goroutine is started. The connection is held for the life
+// of the service, which a pool of one (":memory:") cannot spare: those use
+// a database/sql transaction.
+type acctChargeConn struct {
+	conn                    *sql.Conn
+	begin, commit, rollback *sql.Stmt
+	st                      acctChargeStmts
+}
+
+func (s *AccountService) chargeConn(ctx context.Context) (*acctChargeConn, error) {
+	if s.cconn != nil {
+		return s.cconn, nil
+	}
+	conn, err := s.db.SQL().Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc := &acctChargeConn{conn: conn}
+	for _, p := range []struct {
+		dst   **sql.Stmt
+		query string
+	}{
+		{&cc.begin, `BEGIN IMMEDIATE`},
+		{&cc.commit, `COMMIT`},
+		{&cc.rollback, `ROLLBACK`},
+		{&cc.st.guardedUpdate, acctGuardedUpdate},
+		{&cc.st.balance, acctBalance},
+		{&cc.st.update, acctUpdate},
+		{&cc.st.insert, acctLedgerInsert},
+	} {
+		if *p.dst, err = conn.PrepareContext(ctx, p.query); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+	}
+	s.cconn = cc
+	return cc, nil
+}
+
+// dropChargeConn gives up the charge connection after a failure, so that
+// the next batch starts on a fresh one in a known state.
+func (s *AccountService) dropChargeConn() {
+	if s.cconn != nil {
+		s.cconn.conn.Close() // closes its statements
+		s.cconn = nil
+	}
+}
+
+func (s *AccountService) applyChargesOnConn(ctx context.Context, batch []*acctChargeReq) error {
+	ctx = context.WithoutCancel(ctx) // see acctChargeConn
+	cc, err := s.chargeConn(ctx)
+	if err != nil {
+		return fmt.Errorf("charge: %w", err)
+	}
+	if _, err := cc.begin.ExecContext(ctx); err != nil {
+		s.dropChargeConn()
+		return fmt.Errorf("charge: %w", err)
+	}
+	err = s.debitAndRecord(ctx, &cc.st, cc.conn, batch)
+	if err == nil {
+		if _, err = cc.commit.ExecContext(ctx); err != nil {
+			err = fmt.Errorf("charge: %w", err)
+		}
+	}
+	if err != nil {
+		// NOTE: nothing of the batch is applied: roll back what COMMIT did
+		// not finish (an error here means no transaction was left open).
+		cc.rollback.ExecContext(ctx)
+		s.dropChargeConn()
+		return err
 	}
 	return nil
 }

@@ -73,3 +73,58 @@ func TestAccountService_commitCharges(t *testing.T) {
 		t.Fatalf("ledger of a: %+v", entries)
 	}
 }
+
+// TestAccountService_chargeConnFailure checks that a charge whose
+// transaction fails on the charge connection applies nothing (the guarded
+// UPDATE is rolled back with the failed ledger INSERT) and that the next
+// charge runs on a fresh connection.
+func TestAccountService_chargeConnFailure(t *testing.T) {
+	ctx := context.Background()
+	db := NewDB(filepath.Join(t.TempDir(), "fail.db"))
+	if err := db.Open(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s := NewAccountService(db)
+	k, _, err := s.CreateAPIKey(ctx, "k", enrichd.DefaultPlan(), 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charge := func() (int64, error) {
+		return s.Charge(ctx, enrichd.Charge{KeyID: k.ID, API: "native", Endpoint: "e", Outcome: "match", Credits: 1})
+	}
+	if bal, err := charge(); err != nil || bal != 4 {
+		t.Fatalf("first charge: %d, %v", bal, err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, `ALTER TABLE credit_ledger RENAME TO credit_ledger_away`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := charge(); err == nil {
+		t.Fatal("charge without a ledger: want an error")
+	}
+	if s.cconn != nil {
+		t.Fatal("the failed charge connection was kept")
+	}
+	if _, err := db.SQL().ExecContext(ctx, `ALTER TABLE credit_ledger_away RENAME TO credit_ledger`); err != nil {
+		t.Fatal(err)
+	}
+	if bal, err := charge(); err != nil || bal != 3 {
+		t.Fatalf("charge after the failure: %d, %v (want 3: the failed one applied nothing)", bal, err)
+	}
+	s.forget()
+	got, err := s.FindAPIKeyByID(ctx, k.ID)
+	if err != nil || got.Balance != 3 {
+		t.Fatalf("balance %v, %v; want 3", got, err)
+	}
+	entries, err := s.Usage(ctx, k.ID, k.CreatedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	for _, e := range entries {
+		sum += e.Credits
+	}
+	if sum != 2-5 { // two charges and the grant of 5 at creation
+		t.Fatalf("ledger sum %d, want -3", sum)
+	}
+}
