@@ -132,7 +132,17 @@ func mustFixture(b *testing.B) *fixture {
 		path = filepath.Join(os.TempDir(), fmt.Sprintf("enrichd-match-bench-%d.db", n))
 	}
 	ctx := context.Background()
-	cfg := eval.Config{Seed: 42, People: n, Companies: max(n/50, 50), Queries: 200,
+	// NOTE: the store caches decoded documents (16,384 people), so 200
+	// queries measure a hot cache; ENRICHD_BENCH_QUERIES=20000 loads more
+	// distinct people than the cache holds, to measure decoding too.
+	nq := 200
+	if v := os.Getenv("ENRICHD_BENCH_QUERIES"); v != "" {
+		var err error
+		if nq, err = strconv.Atoi(v); err != nil || nq < 1 {
+			b.Fatalf("ENRICHD_BENCH_QUERIES=%q: want a positive number", v)
+		}
+	}
+	cfg := eval.Config{Seed: 42, People: n, Companies: max(n/50, 50), Queries: nq,
 		Kinds: []string{eval.KindLinkedIn, eval.KindEmail, eval.KindNameDomain, eval.KindNameCompany}}
 	d := eval.Generate(cfg)
 	db := sqlite.NewDB(path)
