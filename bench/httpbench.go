@@ -196,25 +196,31 @@ func (e *env) startServer(ctx context.Context, db string) (*server, error) {
 	}
 }
 
-// Memory reads VmRSS and VmHWM (peak resident) of the server, in MB.
-func (s *server) Memory() (rss, hwm float64, err error) {
+// Memory reads VmRSS and VmHWM (peak resident) of the server, and RssFile,
+// the part of VmRSS that is the memory-mapped store file (pages shared with
+// the OS page cache, not the process's own memory), in MB.
+func (s *server) Memory() (rss, hwm, file float64, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) >= 2 && (f[0] == "VmRSS:" || f[0] == "VmHWM:") {
-			kb, _ := strconv.ParseFloat(f[1], 64)
-			if f[0] == "VmRSS:" {
-				rss = kb / 1024
-			} else {
-				hwm = kb / 1024
-			}
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "VmHWM:":
+			hwm = kb / 1024
+		case "RssFile:":
+			file = kb / 1024
 		}
 	}
-	return rss, hwm, nil
+	return rss, hwm, file, nil
 }
 
 // Stop sends SIGTERM (a graceful shutdown) and waits.
@@ -309,6 +315,7 @@ type httpReport struct {
 	Conns           []int
 	Warmup, Measure time.Duration
 	RSS, HWM        float64 // MB, after all runs
+	RSSFile         float64 // MB of RSS that is the mapped store file
 	DiskMB          float64
 }
 
@@ -391,7 +398,7 @@ func (e *env) runHTTP(ctx context.Context, people, queries int, conns []int, war
 				c.Dialect, c.Kind, n, pair[0].RPS, ms(pair[0].P99), usf(pair[0].CPUPerRequest()), pair[1].RPS, usf(pair[1].CPUPerRequest()), pair[0].RPS/pair[1].RPS)
 		}
 	}
-	if rep.RSS, rep.HWM, err = srv.Memory(); err != nil {
+	if rep.RSS, rep.HWM, rep.RSSFile, err = srv.Memory(); err != nil {
 		return nil, err
 	}
 	rep.DiskMB = fileMB(info.DB, info.DB+"-wal")
