@@ -185,6 +185,11 @@ func CloduraSeniority(level, title string) string {
 		}
 		return "Senior"
 	case enrichd.SeniorityMid, enrichd.SeniorityJunior:
+		// A manager by title is a Manager in Clodura's vocabulary whatever
+		// the four-level scale says ("Contract Manager" is mid here).
+		if level == enrichd.SeniorityMid && titleHas(t, "manager", "gerente", "responsable", "supervisor") {
+			return "Manager"
+		}
 		return "Entry Level"
 	}
 	return ""

@@ -60,6 +60,7 @@ func TestVendorSeniorities(t *testing.T) {
 		{"Software Engineer", "Entry Level", []string{"Other"}},
 		{"Marketing Intern", "Entry Level", []string{"Other"}},
 		{"Engineering Manager", "Manager", []string{"Manager"}},
+		{"Contract Manager", "Manager", []string{"Manager"}},
 		{"Director of Sales", "Director", []string{"Director"}},
 		{"Head of Product", "Director", []string{"Head"}},
 		{"Senior Software Engineer", "Senior", []string{"Other"}},
