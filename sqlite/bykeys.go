@@ -60,6 +60,9 @@ func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable s
 	if limit <= 0 {
 		limit = DefaultLimitPerKey
 	}
+	if len(keys) <= 32 { // one statement
+		ctx = pointRead(ctx)
+	}
 	out := make(map[string][][]byte)
 	keys = dedupe(keys)
 	for len(keys) > 0 {

@@ -25,6 +25,7 @@ func NewCompanyService(db *DB) *CompanyService {
 
 // FindCompanyByID returns the company. Returns ENOTFOUND if there is none.
 func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enrichd.Company, error) {
+	ctx = pointRead(ctx)
 	var doc []byte
 	st, err := s.db.stmt(ctx, `SELECT doc FROM companies WHERE id = ?`)
 	if err == nil {

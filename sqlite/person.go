@@ -33,6 +33,7 @@ func NewPersonService(db *DB) *PersonService {
 
 // FindPersonByID returns the person. Returns ENOTFOUND if there is none.
 func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd.Person, error) {
+	ctx = pointRead(ctx)
 	var doc []byte
 	st, err := s.db.stmt(ctx, `SELECT doc FROM people WHERE id = ?`)
 	if err == nil {
@@ -106,6 +107,17 @@ func decodeCompany(doc []byte) (*enrichd.Company, error) {
 	return &c, nil
 }
 
+// pointRead returns ctx without its cancellation, for the short, bounded
+// read statements of matching: one statement of index look-ups returning at
+// most a few thousand rows.
+//
+// NOTE: with a cancellable context (a server request's), database/sql starts
+// a goroutine per query to watch it and the driver another one per statement
+// to interrupt SQLite; starting and waking them costs several µs, more than
+// some of these statements, while cancelling a statement this short gains
+// nothing. Scans and multi-statement reads keep the caller's context.
+func pointRead(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }
+
 // queryer is what *sql.DB, *sql.Conn and *sql.Tx have in common.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -161,6 +173,7 @@ func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[str
 	if len(ids) == 0 || len(ids) > 64 {
 		return findDocs(ctx, db.db, table, ids)
 	}
+	ctx = pointRead(ctx)
 	st, err := db.stmt(ctx, `SELECT id, doc FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)`)
 	if err != nil {
 		return nil, FormatError(err)
@@ -193,6 +206,9 @@ func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[str
 func (db *DB) findIDsByKeys(ctx context.Context, table, idColumn string, keys []string, limit int) (map[string][]string, error) {
 	if limit <= 0 {
 		limit = DefaultLimitPerKey
+	}
+	if len(keys) <= 32 { // one statement
+		ctx = pointRead(ctx)
 	}
 	out := make(map[string][]string)
 	keys = dedupe(keys)
@@ -246,6 +262,9 @@ func dedupe(keys []string) []string {
 // countKeys counts the rows of each key in person_keys, in one grouped
 // statement per chunk of keys.
 func (db *DB) countKeys(ctx context.Context, keys []string) (map[string]int, error) {
+	if len(keys) <= 64 { // one statement
+		ctx = pointRead(ctx)
+	}
 	out := make(map[string]int)
 	keys = dedupe(keys)
 	for len(keys) > 0 {
