@@ -1,29 +1,23 @@
 package apione_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/httpapi/apione"
+	"github.com/enrichd/enrichd/httpapi/internal/dialecttest"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/match"
 	"github.com/enrichd/enrichd/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden response files")
 
 // Test keys (X-API-Key values).
 const (
@@ -111,92 +105,33 @@ func (f *fixture) match(_ context.Context, req enrichd.MatchRequest) (*enrichd.M
 	return m, nil
 }
 
-// ledger is a fake AccountService: keys by secret, balances, and every charge.
-type ledger struct {
-	mu       sync.Mutex
-	keys     map[string]*enrichd.APIKey
-	balances map[string]int64
-	charges  []enrichd.Charge
-	noRecord bool // benchmarks: keep balances, drop the entries
-}
+// dialect is what the shared checks need to know about ApiOne.
+var dialect = dialecttest.Dialect{Path: apione.EnrichPath, AuthHeader: "X-API-Key", KeyOK: keyOK,
+	ContentType: "application/json; charset=utf-8", API: enrichd.APIApiOne, Endpoint: apione.EnrichEndpoint}
 
-func newLedger() *ledger {
-	l := &ledger{keys: map[string]*enrichd.APIKey{}, balances: map[string]int64{}}
-	add := func(secret, id string, balance int64, plan enrichd.Plan) {
-		l.keys[secret] = &enrichd.APIKey{ID: id, Name: id, Plan: plan, Balance: balance}
-		l.balances[id] = balance
-	}
-	add(keyOK, "k_ok", startBalance, enrichd.Plan{Name: "pro"})
-	add(keyBroke, "k_broke", 0, enrichd.Plan{Name: "pro"})
-	add(keyOne, "k_one", 1, enrichd.Plan{Name: "pro"})
-	add(keyNoApiOne, "k_noapione", 100, enrichd.Plan{Name: "clodura-only", APIs: []string{enrichd.APIClodura}})
-	add(keyQuota, "k_quota", 100, enrichd.Plan{Name: "free", DailyQuota: 10})
-	add(keyLimited, "k_limited", 100, enrichd.Plan{Name: "free", RequestsPerMinute: 5})
+// newLedger is the fake ledger with the test keys.
+func newLedger() *dialecttest.Ledger {
+	l := dialecttest.NewLedger()
+	l.Add(keyOK, "k_ok", startBalance, enrichd.Plan{Name: "pro"})
+	l.Add(keyBroke, "k_broke", 0, enrichd.Plan{Name: "pro"})
+	l.Add(keyOne, "k_one", 1, enrichd.Plan{Name: "pro"})
+	l.Add(keyNoApiOne, "k_noapione", 100, enrichd.Plan{Name: "clodura-only", APIs: []string{enrichd.APIClodura}})
+	l.Add(keyQuota, "k_quota", 100, enrichd.Plan{Name: "free", DailyQuota: 10})
+	l.Add(keyLimited, "k_limited", 100, enrichd.Plan{Name: "free", RequestsPerMinute: 5})
 	return l
 }
 
-func (l *ledger) accounts() *mock.AccountService {
-	return &mock.AccountService{
-		AuthenticateFn: func(_ context.Context, secret string) (*enrichd.APIKey, error) {
-			if k, ok := l.keys[secret]; ok {
-				return k, nil
-			}
-			return nil, enrichd.Errorf(enrichd.EUNAUTHORIZED, "Invalid API key.")
-		},
-		ChargeFn: func(_ context.Context, c enrichd.Charge) (int64, error) {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			if l.balances[c.KeyID] < c.Credits {
-				return 0, enrichd.Errorf(enrichd.EPAYMENT, "Insufficient credits.")
-			}
-			l.balances[c.KeyID] -= c.Credits
-			if !l.noRecord {
-				l.charges = append(l.charges, c)
-			}
-			return l.balances[c.KeyID], nil
-		},
-	}
-}
-
-func limiter() *mock.Limiter {
-	return &mock.Limiter{AllowFn: func(_ context.Context, key *enrichd.APIKey) (enrichd.RateState, error) {
-		reset := time.Unix(1767225600, 0)
-		switch key.ID {
-		case "k_quota":
-			return enrichd.RateState{Limit: 10, Remaining: 0, Reset: reset},
-				&enrichd.Error{Code: enrichd.EQUOTA, Message: "Daily quota of 10 requests exhausted.", RetryAfter: 3 * time.Hour}
-		case "k_limited":
-			return enrichd.RateState{Limit: 5, Remaining: 0, Reset: reset},
-				&enrichd.Error{Code: enrichd.ERATELIMIT, Message: "Rate limit of 5 requests per minute exceeded.", RetryAfter: 30 * time.Second}
-		}
-		return enrichd.RateState{Limit: 600, Remaining: 599, Reset: reset}, nil
-	}}
-}
-
-// harness is an ApiOne handler over the fixture, the fake ledger and a log
+// newHarness is an ApiOne handler over the fixture, the fake ledger and a log
 // buffer, behind a stand-in for the server's request-id middleware.
-type harness struct {
-	h      http.Handler
-	ledger *ledger
-	logs   *bytes.Buffer
-}
-
-func newHarness(tb testing.TB) *harness {
+func newHarness(tb testing.TB) *dialecttest.Harness {
 	tb.Helper()
 	f := newFixture()
-	l := newLedger()
-	logs := &bytes.Buffer{}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
-	s := &kit.Services{
-		Matcher: &mock.Matcher{MatchPersonFn: f.match},
-		Kit:     &kit.Kit{Accounts: l.accounts(), Limiter: limiter(), Prices: kit.DefaultPrices(), Logger: logger},
-		Logger:  logger,
-	}
-	h := apione.NewHandler(s)
-	withID := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(w, r.WithContext(kit.WithRequestID(r.Context(), testReqID)))
+	return dialecttest.NewHarness(newLedger(), dialecttest.Limiter(30*time.Second), func(k *kit.Kit, logger *slog.Logger) http.Handler {
+		h := apione.NewHandler(&kit.Services{Matcher: &mock.Matcher{MatchPersonFn: f.match}, Kit: k, Logger: logger})
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h.ServeHTTP(w, r.WithContext(kit.WithRequestID(r.Context(), testReqID)))
+		})
 	})
-	return &harness{h: withID, ledger: l, logs: logs}
 }
 
 // TestEnrich runs every example of ApiOne's doc and every documented error
@@ -257,77 +192,14 @@ func TestEnrich(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
-			method, path, key := tt.method, tt.path, tt.key
-			if method == "" {
-				method = http.MethodPost
-			}
-			if path == "" {
-				path = apione.EnrichPath
-			}
-			if key == "" {
-				key = keyOK
-			}
-			body, err := os.ReadFile(filepath.Join("testdata", tt.name+".request.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := httptest.NewRequest(method, path, bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/json")
-			if key != "-" {
-				r.Header.Set("X-API-Key", key)
-			}
 			w := httptest.NewRecorder()
-			h.h.ServeHTTP(w, r)
-
-			if got, want := w.Code, tt.wantStatus; got != want {
-				t.Errorf("status=%d, want %d; body %s", got, want, w.Body)
-			}
-			if got := w.Header().Get("Content-Type"); got != "application/json; charset=utf-8" {
-				t.Errorf("Content-Type=%q", got)
-			}
-			for k, v := range tt.wantHeaders {
-				if got := w.Header().Get(k); got != v {
-					t.Errorf("header %s=%q, want %q", k, got, v)
-				}
-			}
-			assertGolden(t, filepath.Join("testdata", tt.name+".response.golden.json"), w.Body.Bytes())
-
-			charges := h.ledger.charges
-			switch {
-			case tt.wantCredits < 0 && len(charges) != 0:
-				t.Errorf("charges=%+v, want none", charges)
-			case tt.wantCredits >= 0 && len(charges) != 1:
-				t.Errorf("charges=%+v, want exactly one", charges)
-			case tt.wantCredits >= 0:
-				c := charges[0]
-				if c.Credits != tt.wantCredits || c.API != enrichd.APIApiOne || c.Endpoint != apione.EnrichEndpoint || c.RequestID != testReqID {
-					t.Errorf("charge=%+v, want %d credits on apione %s under %s", c, tt.wantCredits, apione.EnrichEndpoint, testReqID)
-				}
-			}
+			h.H.ServeHTTP(w, dialect.Request(tt.method, tt.path, tt.key, dialecttest.ReadRequest(t, tt.name)))
+			dialect.CheckAnswer(t, w, tt.name, tt.wantStatus, tt.wantHeaders)
+			dialect.CheckCharges(t, h.Ledger.Charges, tt.wantCredits, testReqID)
 			if tt.wantStatus == 500 {
-				if strings.Contains(w.Body.String(), "pgx") || !strings.Contains(h.logs.String(), "connection refused") {
-					t.Errorf("internal error leaked or not logged: body %s, logs %s", w.Body, h.logs)
-				}
+				dialecttest.CheckInternal(t, w.Body.String(), h.Logs.String(), "pgx", "connection refused")
 			}
 		})
-	}
-}
-
-// assertGolden compares got with the golden file, or rewrites it with -update.
-func assertGolden(tb testing.TB, path string, got []byte) {
-	tb.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read golden (run go test -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("response differs from %s\n got: %s\nwant: %s", path, got, want)
 	}
 }
 
@@ -338,7 +210,7 @@ func TestEnrich_RequestIDWithoutMiddleware(t *testing.T) {
 	l := newLedger()
 	s := &kit.Services{
 		Matcher: &mock.Matcher{MatchPersonFn: newFixture().match},
-		Kit:     &kit.Kit{Accounts: l.accounts(), Prices: kit.DefaultPrices()},
+		Kit:     &kit.Kit{Accounts: l.Accounts(), Prices: kit.DefaultPrices()},
 	}
 	r := httptest.NewRequest(http.MethodPost, apione.EnrichPath, strings.NewReader(`{"email": "john.smith@stripe.com"}`))
 	r.Header.Set("X-API-Key", keyOK)
@@ -350,8 +222,8 @@ func TestEnrich_RequestIDWithoutMiddleware(t *testing.T) {
 	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || w.Code != 200 || res.RequestID == "" {
 		t.Fatalf("status=%d body=%s", w.Code, w.Body)
 	}
-	if len(l.charges) != 1 || l.charges[0].RequestID != res.RequestID {
-		t.Fatalf("request_id %q, ledger %+v", res.RequestID, l.charges)
+	if len(l.Charges) != 1 || l.Charges[0].RequestID != res.RequestID {
+		t.Fatalf("request_id %q, ledger %+v", res.RequestID, l.Charges)
 	}
 }
 
@@ -362,7 +234,7 @@ func TestEnrich_BodyTooLarge(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, apione.EnrichPath, strings.NewReader(big))
 	r.Header.Set("X-API-Key", keyOK)
 	w := httptest.NewRecorder()
-	h.h.ServeHTTP(w, r)
+	h.H.ServeHTTP(w, r)
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "too large") {
 		t.Fatalf("status=%d body=%s", w.Code, w.Body)
 	}

@@ -1,28 +1,22 @@
 package clodura_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/httpapi/clodura"
+	"github.com/enrichd/enrichd/httpapi/internal/dialecttest"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden response files")
 
 // Test keys (X-API-KEY values).
 const (
@@ -113,81 +107,26 @@ func (f *fixture) match(_ context.Context, req enrichd.MatchRequest) (*enrichd.M
 	return m, nil
 }
 
-// ledger is a fake AccountService: keys by secret, balances, and every charge.
-type ledger struct {
-	mu       sync.Mutex
-	keys     map[string]*enrichd.APIKey
-	balances map[string]int64
-	charges  []enrichd.Charge
-	noRecord bool // benchmarks: keep balances, drop the entries
-}
+// dialect is what the shared checks need to know about Clodura.
+var dialect = dialecttest.Dialect{Path: clodura.EnrichPath, AuthHeader: "X-API-KEY", KeyOK: keyOK,
+	ContentType: "application/json; charset=utf-8", API: enrichd.APIClodura, Endpoint: clodura.EnrichEndpoint}
 
-func newLedger() *ledger {
-	l := &ledger{keys: map[string]*enrichd.APIKey{}, balances: map[string]int64{}}
-	add := func(secret, id string, balance int64, plan enrichd.Plan) {
-		l.keys[secret] = &enrichd.APIKey{ID: id, Name: id, Plan: plan, Balance: balance}
-		l.balances[id] = balance
-	}
-	add(keyOK, "k_ok", startBalance, enrichd.Plan{Name: "growth"})
-	add(keyBroke, "k_broke", 0, enrichd.Plan{Name: "growth"})
-	add(keyOrgOnly, "k_orgonly", 1, enrichd.Plan{Name: "growth"})
-	add(keyNoClodura, "k_noclodura", 100, enrichd.Plan{Name: "ocean-only", APIs: []string{enrichd.APIOcean}})
-	add(keyQuota, "k_quota", 100, enrichd.Plan{Name: "free", DailyQuota: 10})
-	add(keyLimited, "k_limited", 100, enrichd.Plan{Name: "free", RequestsPerMinute: 5})
+// newLedger is the fake ledger with the test keys.
+func newLedger() *dialecttest.Ledger {
+	l := dialecttest.NewLedger()
+	l.Add(keyOK, "k_ok", startBalance, enrichd.Plan{Name: "growth"})
+	l.Add(keyBroke, "k_broke", 0, enrichd.Plan{Name: "growth"})
+	l.Add(keyOrgOnly, "k_orgonly", 1, enrichd.Plan{Name: "growth"})
+	l.Add(keyNoClodura, "k_noclodura", 100, enrichd.Plan{Name: "ocean-only", APIs: []string{enrichd.APIOcean}})
+	l.Add(keyQuota, "k_quota", 100, enrichd.Plan{Name: "free", DailyQuota: 10})
+	l.Add(keyLimited, "k_limited", 100, enrichd.Plan{Name: "free", RequestsPerMinute: 5})
 	return l
 }
 
-func (l *ledger) accounts() *mock.AccountService {
-	return &mock.AccountService{
-		AuthenticateFn: func(_ context.Context, secret string) (*enrichd.APIKey, error) {
-			if k, ok := l.keys[secret]; ok {
-				return k, nil
-			}
-			return nil, enrichd.Errorf(enrichd.EUNAUTHORIZED, "Invalid API key.")
-		},
-		ChargeFn: func(_ context.Context, c enrichd.Charge) (int64, error) {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			if l.balances[c.KeyID] < c.Credits {
-				return 0, enrichd.Errorf(enrichd.EPAYMENT, "Insufficient credits.")
-			}
-			l.balances[c.KeyID] -= c.Credits
-			if !l.noRecord {
-				l.charges = append(l.charges, c)
-			}
-			return l.balances[c.KeyID], nil
-		},
-	}
-}
-
-func limiter() *mock.Limiter {
-	return &mock.Limiter{AllowFn: func(_ context.Context, key *enrichd.APIKey) (enrichd.RateState, error) {
-		reset := time.Unix(1767225600, 0)
-		switch key.ID {
-		case "k_quota":
-			return enrichd.RateState{Limit: 10, Remaining: 0, Reset: reset},
-				&enrichd.Error{Code: enrichd.EQUOTA, Message: "Daily quota of 10 requests exhausted.", RetryAfter: 3 * time.Hour}
-		case "k_limited":
-			return enrichd.RateState{Limit: 5, Remaining: 0, Reset: reset},
-				&enrichd.Error{Code: enrichd.ERATELIMIT, Message: "Rate limit of 5 requests per minute exceeded.", RetryAfter: 1500 * time.Millisecond}
-		}
-		return enrichd.RateState{Limit: 600, Remaining: 599, Reset: reset}, nil
-	}}
-}
-
-// harness is a Clodura handler over the fixture, the fake ledger and a log buffer.
-type harness struct {
-	h      http.Handler
-	ledger *ledger
-	logs   *bytes.Buffer
-}
-
-func newHarness(tb testing.TB) *harness {
+// newHarness is a Clodura handler over the fixture, the fake ledger and a log buffer.
+func newHarness(tb testing.TB) *dialecttest.Harness {
 	tb.Helper()
 	f := newFixture()
-	l := newLedger()
-	logs := &bytes.Buffer{}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
 	companies := &mock.CompanyService{FindCompanyByIDFn: func(_ context.Context, id string) (*enrichd.Company, error) {
 		for _, c := range f.companies {
 			if c.ID == id {
@@ -196,13 +135,9 @@ func newHarness(tb testing.TB) *harness {
 		}
 		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Company not found.")
 	}}
-	s := &kit.Services{
-		Companies: companies,
-		Matcher:   &mock.Matcher{MatchPersonFn: f.match},
-		Kit:       &kit.Kit{Accounts: l.accounts(), Limiter: limiter(), Prices: kit.DefaultPrices(), Logger: logger},
-		Logger:    logger,
-	}
-	return &harness{h: clodura.NewHandler(s), ledger: l, logs: logs}
+	return dialecttest.NewHarness(newLedger(), dialecttest.Limiter(1500*time.Millisecond), func(k *kit.Kit, logger *slog.Logger) http.Handler {
+		return clodura.NewHandler(&kit.Services{Companies: companies, Matcher: &mock.Matcher{MatchPersonFn: f.match}, Kit: k, Logger: logger})
+	})
 }
 
 // TestEnrich runs every example of Clodura's doc and every documented error
@@ -269,77 +204,14 @@ func TestEnrich(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
-			method, path, key := tt.method, tt.path, tt.key
-			if method == "" {
-				method = http.MethodPost
-			}
-			if path == "" {
-				path = clodura.EnrichPath
-			}
-			if key == "" {
-				key = keyOK
-			}
-			body, err := os.ReadFile(filepath.Join("testdata", tt.name+".request.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := httptest.NewRequest(method, path, bytes.NewReader(body))
-			r.Header.Set("Content-Type", "application/json")
-			if key != "-" {
-				r.Header.Set("X-API-KEY", key)
-			}
 			w := httptest.NewRecorder()
-			h.h.ServeHTTP(w, r)
-
-			if got, want := w.Code, tt.wantStatus; got != want {
-				t.Errorf("status=%d, want %d; body %s", got, want, w.Body)
-			}
-			if got := w.Header().Get("Content-Type"); got != "application/json; charset=utf-8" {
-				t.Errorf("Content-Type=%q", got)
-			}
-			for k, v := range tt.wantHeaders {
-				if got := w.Header().Get(k); got != v {
-					t.Errorf("header %s=%q, want %q", k, got, v)
-				}
-			}
-			assertGolden(t, filepath.Join("testdata", tt.name+".response.golden.json"), w.Body.Bytes())
-
-			charges := h.ledger.charges
-			switch {
-			case tt.wantCredits < 0 && len(charges) != 0:
-				t.Errorf("charges=%+v, want none", charges)
-			case tt.wantCredits >= 0 && len(charges) != 1:
-				t.Errorf("charges=%+v, want exactly one", charges)
-			case tt.wantCredits >= 0:
-				c := charges[0]
-				if c.Credits != tt.wantCredits || c.API != enrichd.APIClodura || c.Endpoint != clodura.EnrichEndpoint {
-					t.Errorf("charge=%+v, want %d credits on clodura %s", c, tt.wantCredits, clodura.EnrichEndpoint)
-				}
-			}
+			h.H.ServeHTTP(w, dialect.Request(tt.method, tt.path, tt.key, dialecttest.ReadRequest(t, tt.name)))
+			dialect.CheckAnswer(t, w, tt.name, tt.wantStatus, tt.wantHeaders)
+			dialect.CheckCharges(t, h.Ledger.Charges, tt.wantCredits, "")
 			if tt.wantStatus == 500 {
-				if strings.Contains(w.Body.String(), "sqlite") || !strings.Contains(h.logs.String(), "disk I/O error") {
-					t.Errorf("internal error leaked or not logged: body %s, logs %s", w.Body, h.logs)
-				}
+				dialecttest.CheckInternal(t, w.Body.String(), h.Logs.String(), "sqlite", "disk I/O error")
 			}
 		})
-	}
-}
-
-// assertGolden compares got with the golden file, or rewrites it with -update.
-func assertGolden(tb testing.TB, path string, got []byte) {
-	tb.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read golden (run go test -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("response differs from %s\n got: %s\nwant: %s", path, got, want)
 	}
 }
 
@@ -351,7 +223,7 @@ func TestEnrich_DocExampleShape(t *testing.T) {
 		strings.NewReader(`{"linkedinUrl": "https://in.linkedin.com/in/dipak-bhoi-b3a700172"}`))
 	r.Header.Set("X-API-KEY", keyOK)
 	w := httptest.NewRecorder()
-	h.h.ServeHTTP(w, r)
+	h.H.ServeHTTP(w, r)
 	body := w.Body.String()
 	for _, k := range []string{"personId", "firstName", "lastName", "linkedinUrl", "personTitle", "functional",
 		"seniority", "personCity", "personCountry", "personState", "organisation", "organisationId",
@@ -371,7 +243,7 @@ func TestEnrich_BodyTooLarge(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, clodura.EnrichPath, strings.NewReader(big))
 	r.Header.Set("X-API-KEY", keyOK)
 	w := httptest.NewRecorder()
-	h.h.ServeHTTP(w, r)
+	h.H.ServeHTTP(w, r)
 	if w.Code != 400 || !strings.Contains(w.Body.String(), "too large") {
 		t.Fatalf("status=%d body=%s", w.Code, w.Body)
 	}
@@ -383,7 +255,7 @@ func TestEnrich_ReadError(t *testing.T) {
 	r := httptest.NewRequest(http.MethodPost, clodura.EnrichPath, io.NopCloser(errReader{}))
 	r.Header.Set("X-API-KEY", keyOK)
 	w := httptest.NewRecorder()
-	h.h.ServeHTTP(w, r)
+	h.H.ServeHTTP(w, r)
 	if w.Code != 400 {
 		t.Fatalf("status=%d body=%s", w.Code, w.Body)
 	}

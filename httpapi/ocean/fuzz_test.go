@@ -30,7 +30,7 @@ func FuzzEnrich(f *testing.F) {
 		r := httptest.NewRequest(http.MethodPost, ocean.EnrichPath, bytes.NewReader(body))
 		r.Header.Set("x-api-token", keyOK)
 		w := httptest.NewRecorder()
-		h.h.ServeHTTP(w, r)
+		h.H.ServeHTTP(w, r)
 		if w.Code >= 500 && !bytes.Contains(body, []byte("boom@example.com")) {
 			t.Fatalf("status %d for %q: %s", w.Code, body, w.Body)
 		}

@@ -1,29 +1,23 @@
 package ocean_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/dialecttest"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/httpapi/ocean"
 	"github.com/enrichd/enrichd/match"
 	"github.com/enrichd/enrichd/mock"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden response files")
 
 // Test tokens (x-api-token or apiToken values).
 const (
@@ -126,81 +120,26 @@ func (f *fixture) match(_ context.Context, req enrichd.MatchRequest) (*enrichd.M
 	return m, nil
 }
 
-// ledger is a fake AccountService: keys by secret, balances, and every charge.
-type ledger struct {
-	mu       sync.Mutex
-	keys     map[string]*enrichd.APIKey
-	balances map[string]int64
-	charges  []enrichd.Charge
-	noRecord bool // benchmarks: keep balances, drop the entries
-}
+// dialect is what the shared checks need to know about Ocean.
+var dialect = dialecttest.Dialect{Path: ocean.EnrichPath, AuthHeader: "x-api-token", KeyOK: keyOK,
+	ContentType: "application/json", API: enrichd.APIOcean, Endpoint: ocean.EnrichEndpoint}
 
-func newLedger() *ledger {
-	l := &ledger{keys: map[string]*enrichd.APIKey{}, balances: map[string]int64{}}
-	add := func(secret, id string, balance int64, plan enrichd.Plan) {
-		l.keys[secret] = &enrichd.APIKey{ID: id, Name: id, Plan: plan, Balance: balance}
-		l.balances[id] = balance
-	}
-	add(keyOK, "k_ok", startBalance, enrichd.Plan{Name: "enterprise"})
-	add(keyBroke, "k_broke", 0, enrichd.Plan{Name: "enterprise"})
-	add(keyThree, "k_three", 3, enrichd.Plan{Name: "enterprise"})
-	add(keyNoOcean, "k_noocean", 100, enrichd.Plan{Name: "apione-only", APIs: []string{enrichd.APIApiOne}})
-	add(keyQuota, "k_quota", 100, enrichd.Plan{Name: "free", DailyQuota: 10})
-	add(keyLimited, "k_limited", 100, enrichd.Plan{Name: "free", RequestsPerMinute: 5})
+// newLedger is the fake ledger with the test tokens.
+func newLedger() *dialecttest.Ledger {
+	l := dialecttest.NewLedger()
+	l.Add(keyOK, "k_ok", startBalance, enrichd.Plan{Name: "enterprise"})
+	l.Add(keyBroke, "k_broke", 0, enrichd.Plan{Name: "enterprise"})
+	l.Add(keyThree, "k_three", 3, enrichd.Plan{Name: "enterprise"})
+	l.Add(keyNoOcean, "k_noocean", 100, enrichd.Plan{Name: "apione-only", APIs: []string{enrichd.APIApiOne}})
+	l.Add(keyQuota, "k_quota", 100, enrichd.Plan{Name: "free", DailyQuota: 10})
+	l.Add(keyLimited, "k_limited", 100, enrichd.Plan{Name: "free", RequestsPerMinute: 5})
 	return l
 }
 
-func (l *ledger) accounts() *mock.AccountService {
-	return &mock.AccountService{
-		AuthenticateFn: func(_ context.Context, secret string) (*enrichd.APIKey, error) {
-			if k, ok := l.keys[secret]; ok {
-				return k, nil
-			}
-			return nil, enrichd.Errorf(enrichd.EUNAUTHORIZED, "Invalid API key.")
-		},
-		ChargeFn: func(_ context.Context, c enrichd.Charge) (int64, error) {
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			if l.balances[c.KeyID] < c.Credits {
-				return 0, enrichd.Errorf(enrichd.EPAYMENT, "Insufficient credits.")
-			}
-			l.balances[c.KeyID] -= c.Credits
-			if !l.noRecord {
-				l.charges = append(l.charges, c)
-			}
-			return l.balances[c.KeyID], nil
-		},
-	}
-}
-
-func limiter() *mock.Limiter {
-	return &mock.Limiter{AllowFn: func(_ context.Context, key *enrichd.APIKey) (enrichd.RateState, error) {
-		reset := time.Unix(1767225600, 0)
-		switch key.ID {
-		case "k_quota":
-			return enrichd.RateState{Limit: 10, Remaining: 0, Reset: reset},
-				&enrichd.Error{Code: enrichd.EQUOTA, Message: "Daily quota of 10 requests exhausted.", RetryAfter: 3 * time.Hour}
-		case "k_limited":
-			return enrichd.RateState{Limit: 5, Remaining: 0, Reset: reset},
-				&enrichd.Error{Code: enrichd.ERATELIMIT, Message: "Rate limit of 5 requests per minute exceeded.", RetryAfter: 20 * time.Second}
-		}
-		return enrichd.RateState{Limit: 600, Remaining: 599, Reset: reset}, nil
-	}}
-}
-
-// harness is an Ocean handler over the fixture, the fake ledger and a log buffer.
-type harness struct {
-	h      http.Handler
-	ledger *ledger
-	logs   *bytes.Buffer
-}
-
-func newHarness(tb testing.TB) *harness {
+// newHarness is an Ocean handler over the fixture, the fake ledger and a log buffer.
+func newHarness(tb testing.TB) *dialecttest.Harness {
 	tb.Helper()
 	f := newFixture()
-	l := newLedger()
-	logs := &bytes.Buffer{}
-	logger := slog.New(slog.NewTextHandler(logs, nil))
 	people := &mock.PersonService{FindPersonByIDFn: func(_ context.Context, id string) (*enrichd.Person, error) {
 		for _, p := range f.people {
 			if p.ID == id {
@@ -209,13 +148,9 @@ func newHarness(tb testing.TB) *harness {
 		}
 		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Person not found.")
 	}}
-	s := &kit.Services{
-		People:  people,
-		Matcher: &mock.Matcher{MatchPersonFn: f.match},
-		Kit:     &kit.Kit{Accounts: l.accounts(), Limiter: limiter(), Prices: kit.DefaultPrices(), Logger: logger},
-		Logger:  logger,
-	}
-	return &harness{h: ocean.NewHandler(s), ledger: l, logs: logs}
+	return dialecttest.NewHarness(newLedger(), dialecttest.Limiter(20*time.Second), func(k *kit.Kit, logger *slog.Logger) http.Handler {
+		return ocean.NewHandler(&kit.Services{People: people, Matcher: &mock.Matcher{MatchPersonFn: f.match}, Kit: k, Logger: logger})
+	})
 }
 
 // testCase is one golden scenario.
@@ -290,28 +225,19 @@ var cases = []testCase{
 }
 
 // serve runs one case and returns the recorder.
-func (h *harness) serve(tb testing.TB, tt testCase, body []byte) *httptest.ResponseRecorder {
-	tb.Helper()
-	method, path := tt.method, tt.path
-	if method == "" {
-		method = http.MethodPost
-	}
-	if path == "" {
-		path = ocean.EnrichPath
-	}
+func serve(h *dialecttest.Harness, tt testCase, body []byte) *httptest.ResponseRecorder {
+	path, key := tt.path, tt.header
 	if tt.query != "" {
+		if path == "" {
+			path = ocean.EnrichPath
+		}
 		path += "?apiToken=" + tt.query
-	}
-	r := httptest.NewRequest(method, path, bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	switch {
-	case tt.header == "" && tt.query == "":
-		r.Header.Set("x-api-token", keyOK)
-	case tt.header != "" && tt.header != "-":
-		r.Header.Set("x-api-token", tt.header)
+		if key == "" {
+			key = "-"
+		}
 	}
 	w := httptest.NewRecorder()
-	h.h.ServeHTTP(w, r)
+	h.H.ServeHTTP(w, dialect.Request(tt.method, path, key, body))
 	return w
 }
 
@@ -323,24 +249,9 @@ func TestEnrich(t *testing.T) {
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
-			body, err := os.ReadFile(filepath.Join("testdata", tt.name+".request.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := h.serve(t, tt, body)
-
-			if got, want := w.Code, tt.wantStatus; got != want {
-				t.Errorf("status=%d, want %d; body %s", got, want, w.Body)
-			}
-			if got := w.Header().Get("Content-Type"); got != "application/json" {
-				t.Errorf("Content-Type=%q", got)
-			}
-			for k, v := range tt.wantHeaders {
-				if got := w.Header().Get(k); got != v {
-					t.Errorf("header %s=%q, want %q", k, got, v)
-				}
-			}
-			assertGolden(t, filepath.Join("testdata", tt.name+".response.golden.json"), w.Body.Bytes())
+			body := dialecttest.ReadRequest(t, tt.name)
+			w := serve(h, tt, body)
+			dialect.CheckAnswer(t, w, tt.name, tt.wantStatus, tt.wantHeaders)
 
 			// The request: what the document accepts we accept, and the
 			// bodies we reject with a validation 422 the document rejects too.
@@ -359,28 +270,14 @@ func TestEnrich(t *testing.T) {
 				t.Errorf("answer does not conform to Ocean's OpenAPI document: %v", err)
 			}
 
-			charges := h.ledger.charges
-			switch {
-			case tt.wantCredits < 0 && len(charges) != 0:
-				t.Errorf("charges=%+v, want none", charges)
-			case tt.wantCredits >= 0 && len(charges) != 1:
-				t.Errorf("charges=%+v, want exactly one", charges)
-			case tt.wantCredits >= 0:
-				c := charges[0]
-				if c.Credits != tt.wantCredits || c.API != enrichd.APIOcean || c.Endpoint != ocean.EnrichEndpoint {
-					t.Errorf("charge=%+v, want %d credits on ocean %s", c, tt.wantCredits, ocean.EnrichEndpoint)
-				}
-				if w.Code == 200 {
-					var res struct{ CreditsUsed float64 }
-					if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || res.CreditsUsed != float64(c.Credits) {
-						t.Errorf("creditsUsed=%v, charged %d", res.CreditsUsed, c.Credits)
-					}
+			if c := dialect.CheckCharges(t, h.Ledger.Charges, tt.wantCredits, ""); c != nil && w.Code == 200 {
+				var res struct{ CreditsUsed float64 }
+				if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || res.CreditsUsed != float64(c.Credits) {
+					t.Errorf("creditsUsed=%v, charged %d", res.CreditsUsed, c.Credits)
 				}
 			}
 			if tt.wantStatus == 500 {
-				if strings.Contains(w.Body.String(), "sqlite") || !strings.Contains(h.logs.String(), "database is locked") {
-					t.Errorf("internal error leaked or not logged: body %s, logs %s", w.Body, h.logs)
-				}
+				dialecttest.CheckInternal(t, w.Body.String(), h.Logs.String(), "sqlite", "database is locked")
 			}
 		})
 	}
@@ -399,29 +296,11 @@ func assertDetail(tb testing.TB, body []byte) {
 	}
 }
 
-// assertGolden compares got with the golden file, or rewrites it with -update.
-func assertGolden(tb testing.TB, path string, got []byte) {
-	tb.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("read golden (run go test -update): %v", err)
-	}
-	if !bytes.Equal(got, want) {
-		tb.Errorf("response differs from %s\n got: %s\nwant: %s", path, got, want)
-	}
-}
-
 // TestEnrich_BodyTooLarge ensures an oversized body is a 413, not a 500.
 func TestEnrich_BodyTooLarge(t *testing.T) {
 	h := newHarness(t)
 	big := `{"person": {"name": "` + strings.Repeat("a", ocean.MaxBodyBytes) + `"}}`
-	w := h.serve(t, testCase{}, []byte(big))
+	w := serve(h, testCase{}, []byte(big))
 	if w.Code != http.StatusRequestEntityTooLarge {
 		t.Fatalf("status=%d body=%s", w.Code, w.Body)
 	}

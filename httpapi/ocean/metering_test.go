@@ -2,138 +2,47 @@ package ocean_test
 
 import (
 	"bytes"
-	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/dialecttest"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/httpapi/ocean"
 	"github.com/enrichd/enrichd/mock"
 	"github.com/enrichd/enrichd/sqlite"
 )
 
-// meterBody is a request that matches a person, nothing revealed (3 credits).
-const meterBody = `{"person": {"linkedin": "https://www.linkedin.com/in/johndoe"}}`
-
 // newMeteredServer serves the dialect over the real SQLite accounts, so that
 // charging, balances, the ledger and idempotent replays are the real ones.
 func newMeteredServer(tb testing.TB) (*httptest.Server, *sqlite.AccountService) {
 	tb.Helper()
-	db := sqlite.NewDB(filepath.Join(tb.TempDir(), "accounts.db"))
-	if err := db.Open(context.Background(), false); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	accounts := sqlite.NewAccountService(db)
 	f := newFixture()
-	s := &kit.Services{
-		Matcher: &mock.Matcher{MatchPersonFn: f.match},
-		Kit:     &kit.Kit{Accounts: accounts, Prices: kit.DefaultPrices()},
-	}
-	srv := httptest.NewServer(ocean.NewHandler(s))
-	tb.Cleanup(srv.Close)
-	return srv, accounts
+	return dialecttest.NewMeteredServer(tb, func(k *kit.Kit) http.Handler {
+		return ocean.NewHandler(&kit.Services{Matcher: &mock.Matcher{MatchPersonFn: f.match}, Kit: k})
+	})
 }
 
-func post(tb testing.TB, url, secret string, header map[string]string) (int, http.Header, []byte) {
-	tb.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url+ocean.EnrichPath, bytes.NewReader([]byte(meterBody)))
-	req.Header.Set("x-api-token", secret)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Error(err)
-		return 0, nil, nil
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, body
+// newMetering is the metering scenario with a request that matches a
+// person, nothing revealed (3 credits).
+func newMetering(t *testing.T) dialecttest.Metering {
+	srv, accounts := newMeteredServer(t)
+	wantPayment := []byte(`{"detail":"Insufficient credits"}` + "\n")
+	return dialecttest.Metering{Dialect: dialect, Server: srv, Accounts: accounts,
+		Body:      []byte(`{"person": {"linkedin": "https://www.linkedin.com/in/johndoe"}}`),
+		IsPayment: func(body []byte) bool { return bytes.Equal(body, wantPayment) }}
 }
 
 // TestMetering_Concurrent ensures 200 concurrent requests against a key with
 // credits for 16 persons (50 credits at 3) give exactly 16 answers and 184
-// Ocean 402s, and
-// that the ledger sums to what was consumed.
+// Ocean 402s, and that the ledger sums to what was consumed.
 func TestMetering_Concurrent(t *testing.T) {
-	srv, accounts := newMeteredServer(t)
-	ctx := context.Background()
-	key, secret, err := accounts.CreateAPIKey(ctx, "meter", enrichd.Plan{Name: "test"}, 50, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var (
-		mu       sync.Mutex
-		statuses = map[int]int{}
-		wg       sync.WaitGroup
-	)
-	wantPayment := []byte(`{"detail":"Insufficient credits"}` + "\n")
-	for range 200 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			status, _, body := post(t, srv.URL, secret, nil)
-			if status == http.StatusPaymentRequired && !bytes.Equal(body, wantPayment) {
-				t.Errorf("402 body %s", body)
-			}
-			mu.Lock()
-			statuses[status]++
-			mu.Unlock()
-		}()
-	}
-	wg.Wait()
-	if statuses[200] != 16 || statuses[402] != 184 {
-		t.Fatalf("statuses %v, want 16×200 and 184×402", statuses)
-	}
-	k, err := accounts.FindAPIKeyByID(ctx, key.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	usage, err := accounts.Usage(ctx, key.ID, time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var spent int64
-	for _, c := range usage {
-		if c.Credits > 0 {
-			spent += c.Credits
-		}
-	}
-	if k.Balance != 2 || spent != 48 {
-		t.Fatalf("balance %d, ledger debits %d; want 2 and 48", k.Balance, spent)
-	}
+	newMetering(t).RunConcurrent(t, 16, 2, 48)
 }
 
 // TestMetering_Idempotent ensures a retry with the same Idempotency-Key gets
-// the same answer and is charged once.
+// the same answer and is charged once, and that a malformed key is a client
+// error in Ocean's envelope.
 func TestMetering_Idempotent(t *testing.T) {
-	srv, accounts := newMeteredServer(t)
-	ctx := context.Background()
-	key, secret, err := accounts.CreateAPIKey(ctx, "idem", enrichd.Plan{Name: "test"}, 10, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := map[string]string{kit.HeaderIdempotencyKey: "retry-7f3a"}
-	s1, _, b1 := post(t, srv.URL, secret, h)
-	s2, h2, b2 := post(t, srv.URL, secret, h)
-	if s1 != 200 || s2 != 200 || !bytes.Equal(b1, b2) || h2.Get(kit.HeaderIdempotentReplayed) != "true" {
-		t.Fatalf("first %d %s; second %d %s (replayed=%q)", s1, b1, s2, b2, h2.Get(kit.HeaderIdempotentReplayed))
-	}
-	if k, _ := accounts.FindAPIKeyByID(ctx, key.ID); k == nil || k.Balance != 7 {
-		t.Fatalf("balance %+v, want 7 (charged once)", k)
-	}
-	// A malformed key is a client error in Ocean's envelope.
-	status, _, body := post(t, srv.URL, secret, map[string]string{kit.HeaderIdempotencyKey: strings.Repeat("k", 256)})
-	if status != 400 || !bytes.Contains(body, []byte(`"detail":"The Idempotency-Key`)) {
-		t.Fatalf("status %d body %s", status, body)
-	}
+	newMetering(t).RunIdempotent(t, 7, []byte(`"detail":"The Idempotency-Key`))
 }
