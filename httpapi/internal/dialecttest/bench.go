@@ -2,11 +2,15 @@ package dialecttest
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"testing"
+
+	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/sqlite"
 )
 
 // BenchEnrich measures h's answers to body sent with key in-process.
@@ -95,4 +99,55 @@ func (d Dialect) answer(h http.Handler, body []byte, key string) ([]byte, string
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Body.Bytes(), w.Header().Get("Content-Type")
+}
+
+// Bench is the benchmark suite of a dialect: each method is one of the
+// dialect package's benchmarks, answering Body.
+type Bench struct {
+	Dialect
+	Body             []byte
+	NewHarness       func(testing.TB) *Harness
+	NewMeteredServer func(testing.TB) (*httptest.Server, *sqlite.AccountService)
+}
+
+// Enrich measures the dialect's own cost (decode, convert, charge, encode)
+// around a constant-time fake engine, next to Bare which writes the same
+// bytes from memory: their ratio is the dialect's share of the HTTP
+// throughput target.
+func (s Bench) Enrich(b *testing.B) {
+	h := s.NewHarness(b)
+	h.Ledger.Unlimited("k_ok")
+	s.BenchEnrich(b, h.H, s.Body, s.KeyOK)
+}
+
+// Bare is the baseline of Enrich: a handler writing the same answer from memory.
+func (s Bench) Bare(b *testing.B) {
+	s.BenchBare(b, s.NewHarness(b).H, s.Body, s.KeyOK)
+}
+
+// HTTPEnrich serves the dialect over loopback HTTP with the fake engine and
+// in-memory accounts: the dialect's share of the target (≥ 50% of
+// HTTPBare's requests/s for an identifier enrichment).
+func (s Bench) HTTPEnrich(b *testing.B) {
+	h := s.NewHarness(b)
+	h.Ledger.Unlimited("k_ok")
+	s.BenchHTTP(b, h.H, s.Body, s.KeyOK)
+}
+
+// HTTPEnrichSQLite is HTTPEnrich with the real SQLite accounts:
+// authentication and charging included.
+func (s Bench) HTTPEnrichSQLite(b *testing.B) {
+	srv, accounts := s.NewMeteredServer(b)
+	srv.Close()
+	_, secret, err := accounts.CreateAPIKey(context.Background(), "bench", enrichd.Plan{Name: "bench"}, 1<<50, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.BenchHTTP(b, srv.Config.Handler, s.Body, secret)
+}
+
+// HTTPBare is the baseline of HTTPEnrich: a handler writing the same answer
+// from memory over the same HTTP stack.
+func (s Bench) HTTPBare(b *testing.B) {
+	s.BenchHTTPBare(b, s.NewHarness(b).H, s.Body, s.KeyOK)
 }
