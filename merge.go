@@ -3,6 +3,7 @@ package enrichd
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 )
@@ -304,69 +305,51 @@ func (m *merger) jobs(d *[]Employment, s []Employment) {
 	}
 }
 
-func (m *merger) education(d *[]Education, s []Education) {
-	for _, se := range s {
-		idx := -1
-		for j, de := range *d {
-			if strings.EqualFold(de.School, se.School) && compatible(de.Degree, se.Degree) && compatible(de.Start, se.Start) {
-				idx = j
-				break
-			}
-		}
+// mergeList merges s into *d: an item of s that is the same as an item of
+// *d fills it in, any other item is appended.
+func mergeList[T any](m *merger, d *[]T, s []T, same func(a, b *T) bool, fill func(dst, src *T)) {
+	for i := range s {
+		src := &s[i]
+		idx := slices.IndexFunc(*d, func(x T) bool { return same(&x, src) })
 		if idx < 0 {
-			*d = append(*d, se)
+			*d = append(*d, *src)
 			m.changed = true
 			continue
 		}
-		de := &(*d)[idx]
-		m.str(&de.Degree, se.Degree)
-		m.str(&de.Field, se.Field)
-		m.str(&de.Start, se.Start)
-		m.str(&de.End, se.End)
+		fill(&(*d)[idx], src)
 	}
+}
+
+func (m *merger) education(d *[]Education, s []Education) {
+	mergeList(m, d, s, func(a, b *Education) bool {
+		return strings.EqualFold(a.School, b.School) && compatible(a.Degree, b.Degree) && compatible(a.Start, b.Start)
+	}, func(dst, src *Education) {
+		m.str(&dst.Degree, src.Degree)
+		m.str(&dst.Field, src.Field)
+		m.str(&dst.Start, src.Start)
+		m.str(&dst.End, src.End)
+	})
 }
 
 func (m *merger) certifications(d *[]Certification, s []Certification) {
-	for _, sc := range s {
-		idx := -1
-		for j, dc := range *d {
-			if strings.EqualFold(dc.Name, sc.Name) && compatible(dc.IssuingOrganization, sc.IssuingOrganization) {
-				idx = j
-				break
-			}
-		}
-		if idx < 0 {
-			*d = append(*d, sc)
-			m.changed = true
-			continue
-		}
-		dc := &(*d)[idx]
-		m.str(&dc.IssuingOrganization, sc.IssuingOrganization)
-		m.str(&dc.IssueDate, sc.IssueDate)
-		m.str(&dc.ExpirationDate, sc.ExpirationDate)
-		m.str(&dc.CredentialURL, sc.CredentialURL)
-	}
+	mergeList(m, d, s, func(a, b *Certification) bool {
+		return strings.EqualFold(a.Name, b.Name) && compatible(a.IssuingOrganization, b.IssuingOrganization)
+	}, func(dst, src *Certification) {
+		m.str(&dst.IssuingOrganization, src.IssuingOrganization)
+		m.str(&dst.IssueDate, src.IssueDate)
+		m.str(&dst.ExpirationDate, src.ExpirationDate)
+		m.str(&dst.CredentialURL, src.CredentialURL)
+	})
 }
 
 func (m *merger) honors(d *[]Honor, s []Honor) {
-	for _, sh := range s {
-		idx := -1
-		for j, dh := range *d {
-			if strings.EqualFold(dh.Title, sh.Title) && compatible(dh.Issuer, sh.Issuer) {
-				idx = j
-				break
-			}
-		}
-		if idx < 0 {
-			*d = append(*d, sh)
-			m.changed = true
-			continue
-		}
-		dh := &(*d)[idx]
-		m.str(&dh.Issuer, sh.Issuer)
-		m.str(&dh.IssuedDate, sh.IssuedDate)
-		m.str(&dh.Description, sh.Description)
-	}
+	mergeList(m, d, s, func(a, b *Honor) bool {
+		return strings.EqualFold(a.Title, b.Title) && compatible(a.Issuer, b.Issuer)
+	}, func(dst, src *Honor) {
+		m.str(&dst.Issuer, src.Issuer)
+		m.str(&dst.IssuedDate, src.IssuedDate)
+		m.str(&dst.Description, src.Description)
+	})
 }
 
 func (m *merger) emails(d *[]Email, s []Email) {
