@@ -47,35 +47,13 @@ type handler struct {
 // NewHandler returns the ApiOne API: a mux over its own routes, each protected by s.Kit.
 func NewHandler(s *kit.Services) http.Handler {
 	h := &handler{s: s}
-	d := kit.Dialect{API: enrichd.APIApiOne, Secret: secret, WriteError: writeError}
+	d := kit.Dialect{API: enrichd.APIApiOne, Secret: kit.HeaderSecret("X-API-Key", errMissingKey), WriteError: writeError}
 	mux := http.NewServeMux()
-	mux.Handle(EnrichPath, onlyPOST(s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
+	mux.Handle(EnrichPath, kit.OnlyPOST(writeError, codeMethodNotAllow, s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, &enrichd.Error{Code: codeNoRoute, Message: "No endpoint " + r.Method + " " + r.URL.Path + "."})
 	})
 	return mux
-}
-
-// secret reads ApiOne's X-API-Key header.
-func secret(r *http.Request) (string, error) {
-	k := strings.TrimSpace(r.Header.Get("X-API-Key"))
-	if k == "" {
-		return "", errMissingKey
-	}
-	return k, nil
-}
-
-// onlyPOST answers other methods with a 405 in ApiOne's envelope, before
-// authentication, as a router does.
-func onlyPOST(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, r, &enrichd.Error{Code: codeMethodNotAllow, Message: "Method " + r.Method + " is not allowed; use POST."})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // handleEnrich serves POST /api/v1/people/enrich.

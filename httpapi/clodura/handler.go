@@ -47,35 +47,13 @@ type handler struct {
 // NewHandler returns the Clodura API: a mux over its own routes, each protected by s.Kit.
 func NewHandler(s *kit.Services) http.Handler {
 	h := &handler{s: s}
-	d := kit.Dialect{API: enrichd.APIClodura, Secret: secret, WriteError: writeError}
+	d := kit.Dialect{API: enrichd.APIClodura, Secret: kit.HeaderSecret("X-API-KEY", errMissingKey), WriteError: writeError}
 	mux := http.NewServeMux()
-	mux.Handle(EnrichPath, onlyPOST(s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
+	mux.Handle(EnrichPath, kit.OnlyPOST(writeError, codeMethodNotAllow, s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, &enrichd.Error{Code: codeNoRoute, Message: "Cannot " + r.Method + " " + r.URL.Path})
 	})
 	return mux
-}
-
-// secret reads Clodura's X-API-KEY header.
-func secret(r *http.Request) (string, error) {
-	k := strings.TrimSpace(r.Header.Get("X-API-KEY"))
-	if k == "" {
-		return "", errMissingKey
-	}
-	return k, nil
-}
-
-// onlyPOST answers other methods with a 405 in Clodura's envelope, before
-// authentication, as a router does.
-func onlyPOST(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, r, &enrichd.Error{Code: codeMethodNotAllow, Message: "Method " + r.Method + " is not allowed; use POST."})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // handleEnrich serves POST /api/v1/cleanup/enrich.

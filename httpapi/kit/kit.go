@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -233,4 +234,30 @@ type Services struct {
 	Matcher   enrichd.Matcher
 	Kit       *Kit
 	Logger    *slog.Logger
+}
+
+// OnlyPOST answers any method but POST with a 405 (and Allow: POST) before
+// authentication, as a router does; writeError renders an error of code
+// methodCode in the dialect's envelope.
+func OnlyPOST(writeError func(http.ResponseWriter, *http.Request, error), methodCode string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			writeError(w, r, &enrichd.Error{Code: methodCode, Message: "Method " + r.Method + " is not allowed; use POST."})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// HeaderSecret returns a Dialect.Secret that reads the key from header and
+// returns missing when it is absent or blank.
+func HeaderSecret(header string, missing error) func(*http.Request) (string, error) {
+	return func(r *http.Request) (string, error) {
+		k := strings.TrimSpace(r.Header.Get(header))
+		if k == "" {
+			return "", missing
+		}
+		return k, nil
+	}
 }

@@ -52,7 +52,7 @@ func NewHandler(s *kit.Services) http.Handler {
 	h := &handler{s: s}
 	d := kit.Dialect{API: enrichd.APIOcean, Secret: secret, WriteError: writeError}
 	mux := http.NewServeMux()
-	mux.Handle(EnrichPath, onlyPOST(s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
+	mux.Handle(EnrichPath, kit.OnlyPOST(writeError, codeMethodNotAllowed, s.Kit.Protect(d, EnrichEndpoint, http.HandlerFunc(h.handleEnrich))))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, &enrichd.Error{Code: codeNoRoute})
 	})
@@ -76,18 +76,6 @@ func secret(r *http.Request) (string, error) {
 		return q, nil
 	}
 	return "", errNoToken
-}
-
-// onlyPOST answers other methods with FastAPI's 405 before authentication.
-func onlyPOST(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, r, &enrichd.Error{Code: codeMethodNotAllowed})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // handleEnrich serves POST /v2/enrich/person: "Match a person with our
