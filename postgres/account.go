@@ -2,12 +2,10 @@ package postgres
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/enrichd/enrichd"
@@ -35,28 +33,20 @@ type AccountService struct {
 	db  *DB
 	now func() time.Time
 
-	cacheMu sync.Mutex
-	cache   map[string]acctCached // by secret hash
+	auth enrichd.KeyAuthenticator
 }
 
 // AuthCacheTTL is how long an authenticated key is reused without a look-up.
-const AuthCacheTTL = time.Second
-
-type acctCached struct {
-	key *enrichd.APIKey
-	at  time.Time
-}
+const AuthCacheTTL = enrichd.AuthCacheTTL
 
 // NewAccountService returns the account service of an opened db.
 func NewAccountService(db *DB) *AccountService {
-	return &AccountService{db: db, now: time.Now, cache: map[string]acctCached{}}
+	return &AccountService{db: db, now: time.Now}
 }
 
 // forget drops cached keys so that a change made here applies at once.
 func (s *AccountService) forget() {
-	s.cacheMu.Lock()
-	clear(s.cache)
-	s.cacheMu.Unlock()
+	s.auth.Forget()
 }
 
 const acctKeyColumns = `id, name, prefix, secret_hash, plan, balance, created_at, expires_at, revoked_at`
@@ -119,43 +109,15 @@ func (s *AccountService) CreateAPIKey(ctx context.Context, name string, plan enr
 // Authenticate returns the key whose secret is secret: EUNAUTHORIZED if it
 // is unknown, revoked or expired.
 func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enrichd.APIKey, error) {
-	if !enrichd.PlausibleAPIKeySecret(secret) {
-		return nil, enrichd.ErrInvalidAPIKey()
-	}
-	want := enrichd.HashAPIKeySecret(secret)
-	now := s.now()
-	s.cacheMu.Lock()
-	c, ok := s.cache[string(want)]
-	s.cacheMu.Unlock()
-	if ok && now.Sub(c.at) < AuthCacheTTL {
-		if err := enrichd.CheckKeyUsable(c.key, now); err != nil {
-			return nil, err
+	return s.auth.Authenticate(secret, s.now(), func(hash []byte) (*enrichd.APIKey, []byte, error) {
+		k, got, err := acctScanKey(s.db.Pool().QueryRow(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE secret_hash = $1`, hash))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, enrichd.ErrInvalidAPIKey()
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("authenticate: %w", FormatError(err))
 		}
-		k := *c.key // a copy: callers may not change the cached key
-		return &k, nil
-	}
-	k, got, err := acctScanKey(s.db.Pool().QueryRow(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE secret_hash = $1`, want))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, enrichd.ErrInvalidAPIKey()
-	} else if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", FormatError(err))
-	}
-	// NOTE: the index found the row by hash; comparing the hashes again in
-	// constant time keeps any timing difference out of the final decision.
-	if subtle.ConstantTimeCompare(got, want) != 1 {
-		return nil, enrichd.ErrInvalidAPIKey()
-	}
-	s.cacheMu.Lock()
-	if len(s.cache) >= 10_000 {
-		clear(s.cache) // bound memory; only valid keys are ever cached
-	}
-	cached := *k
-	s.cache[string(want)] = acctCached{key: &cached, at: now}
-	s.cacheMu.Unlock()
-	if err := enrichd.CheckKeyUsable(k, now); err != nil {
-		return nil, err
-	}
-	return k, nil
+		return k, got, nil
+	})
 }
 
 // Charge atomically debits c.Credits and records c; EPAYMENT, writing

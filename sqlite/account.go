@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -41,8 +40,7 @@ type AccountService struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
 
-	cacheMu sync.Mutex
-	cache   map[string]acctCached // by secret hash
+	auth enrichd.KeyAuthenticator
 
 	qmu      sync.Mutex
 	queue    []*acctChargeReq
@@ -52,23 +50,16 @@ type AccountService struct {
 }
 
 // AuthCacheTTL is how long an authenticated key is reused without a look-up.
-const AuthCacheTTL = time.Second
-
-type acctCached struct {
-	key *enrichd.APIKey
-	at  time.Time
-}
+const AuthCacheTTL = enrichd.AuthCacheTTL
 
 // NewAccountService returns the account service of an opened db.
 func NewAccountService(db *DB) *AccountService {
-	return &AccountService{db: db, now: time.Now, stmts: map[string]*sql.Stmt{}, cache: map[string]acctCached{}}
+	return &AccountService{db: db, now: time.Now, stmts: map[string]*sql.Stmt{}}
 }
 
 // forget drops cached keys so that a change made here applies at once.
 func (s *AccountService) forget() {
-	s.cacheMu.Lock()
-	clear(s.cache)
-	s.cacheMu.Unlock()
+	s.auth.Forget()
 }
 
 // stmt returns query prepared once per service: preparing costs a few
@@ -165,48 +156,19 @@ func (s *AccountService) CreateAPIKey(ctx context.Context, name string, plan enr
 // Authenticate returns the key whose secret is secret: EUNAUTHORIZED if it
 // is unknown, revoked or expired.
 func (s *AccountService) Authenticate(ctx context.Context, secret string) (*enrichd.APIKey, error) {
-	if !enrichd.PlausibleAPIKeySecret(secret) {
-		return nil, enrichd.ErrInvalidAPIKey()
-	}
-	want := enrichd.HashAPIKeySecret(secret)
-	now := s.now()
-	s.cacheMu.Lock()
-	c, ok := s.cache[string(want)]
-	s.cacheMu.Unlock()
-	if ok && now.Sub(c.at) < AuthCacheTTL {
-		if err := enrichd.CheckKeyUsable(c.key, now); err != nil {
-			return nil, err
+	return s.auth.Authenticate(secret, s.now(), func(hash []byte) (*enrichd.APIKey, []byte, error) {
+		st, err := s.stmt(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE secret_hash = ?`)
+		if err != nil {
+			return nil, nil, err
 		}
-		k := *c.key // a copy: callers may not change the cached key
-		return &k, nil
-	}
-
-	st, err := s.stmt(ctx, `SELECT `+acctKeyColumns+` FROM api_keys WHERE secret_hash = ?`)
-	if err != nil {
-		return nil, err
-	}
-	k, got, err := acctScanKey(st.QueryRowContext(ctx, want))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, enrichd.ErrInvalidAPIKey()
-	} else if err != nil {
-		return nil, fmt.Errorf("authenticate: %w", FormatError(err))
-	}
-	// NOTE: the index found the row by hash; comparing the hashes again in
-	// constant time keeps any timing difference out of the final decision.
-	if subtle.ConstantTimeCompare(got, want) != 1 {
-		return nil, enrichd.ErrInvalidAPIKey()
-	}
-	s.cacheMu.Lock()
-	if len(s.cache) >= 10_000 {
-		clear(s.cache) // bound memory; only valid keys are ever cached
-	}
-	cached := *k
-	s.cache[string(want)] = acctCached{key: &cached, at: now}
-	s.cacheMu.Unlock()
-	if err := enrichd.CheckKeyUsable(k, now); err != nil {
-		return nil, err
-	}
-	return k, nil
+		k, got, err := acctScanKey(st.QueryRowContext(ctx, hash))
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil, enrichd.ErrInvalidAPIKey()
+		} else if err != nil {
+			return nil, nil, fmt.Errorf("authenticate: %w", FormatError(err))
+		}
+		return k, got, nil
+	})
 }
 
 // Charge atomically debits c.Credits and records c; EPAYMENT, writing
