@@ -6,14 +6,11 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/enrichd/enrichd/internal/pgtest"
 )
 
 // e2eBin is the enrichd binary built by TestMain's first e2e use.
@@ -254,42 +251,10 @@ func TestE2E_ServePostgres(t *testing.T) {
 	testContract(t, t.TempDir(), postgresSchemaURL(t), extra...)
 }
 
-// postgresSchemaURL creates a schema on ENRICHD_TEST_POSTGRES_URL's server,
-// drops it when t ends, and returns a URL whose search_path is that schema.
-// It skips without the variable, except with CI=true, where it fails.
+// postgresSchemaURL returns a URL to a schema of t's own (see pgtest.SchemaURL).
 func postgresSchemaURL(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("ENRICHD_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("ENRICHD_TEST_POSTGRES_URL must be set when CI=true")
-		}
-		t.Skip("ENRICHD_TEST_POSTGRES_URL not set")
-	}
-	ctx := context.Background()
-	schema := fmt.Sprintf("test_e2e_%016x", rand.Uint64())
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), base); err == nil {
-			c.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-			c.Close(context.Background())
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.SchemaURL(t, "test_e2e")
 }
 
 func testContract(t *testing.T, dir, db string, serveArgs ...string) {

@@ -5,9 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,9 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	importbench "github.com/enrichd/enrichd/bench/import"
+	"github.com/enrichd/enrichd/internal/pgtest"
 )
 
 // importCmd runs `enrichd import` in-process with dir as the working directory
@@ -158,44 +154,10 @@ func TestRunImport_SQLite(t *testing.T) {
 	}
 }
 
-// importSchemaURL creates a schema of its own on ENRICHD_TEST_POSTGRES_URL,
-// dropped when tb ends, and returns a URL using it. It skips when the variable
-// is unset, except in CI.
+// importSchemaURL returns a URL to a schema of tb's own (see pgtest.SchemaURL).
 func importSchemaURL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv("ENRICHD_TEST_POSTGRES_URL")
-	if base == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("ENRICHD_TEST_POSTGRES_URL must be set in CI")
-		}
-		tb.Skip("ENRICHD_TEST_POSTGRES_URL not set")
-	}
-	ctx := context.Background()
-	schema := fmt.Sprintf("test_import_%016x", rand.Uint64())
-	admin, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			return
-		}
-		defer c.Close(context.Background())
-		c.Exec(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.SchemaURL(tb, "test_import")
 }
 
 func TestRunImport_Postgres(t *testing.T) {
