@@ -142,8 +142,8 @@ func (s *AccountService) CreateAPIKey(ctx context.Context, name string, plan enr
 		return nil, "", fmt.Errorf("create api key: %w", err)
 	}
 	if credits > 0 {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, '', ?, ?, ?, ?, ?, ?, ?)`,
-			k.ID, enrichd.LedgerAPIAdmin, enrichd.LedgerEndpointGrant, enrichd.OutcomeGrant, -credits, credits, "initial credits", acctMicros(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, acctLedgerInsert,
+			k.ID, "", enrichd.LedgerAPIAdmin, enrichd.LedgerEndpointGrant, enrichd.OutcomeGrant, -credits, credits, "initial credits", acctMicros(now)); err != nil {
 			return nil, "", fmt.Errorf("record initial credits: %w", err)
 		}
 	}
@@ -252,14 +252,25 @@ func (s *AccountService) commitCharges(ctx context.Context, batch []*acctChargeR
 
 // acctChargeStmts are the prepared statements of a charge.
 type acctChargeStmts struct {
-	balance, update, insert *sql.Stmt
+	balance, update, insert, lastID *sql.Stmt
 }
 
 const (
-	acctBalance      = `SELECT balance FROM api_keys WHERE id = ?`
-	acctUpdate       = `UPDATE api_keys SET balance = balance - ? WHERE id = ?`
-	acctLedgerInsert = `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	acctBalance = `SELECT balance FROM api_keys WHERE id = ?`
+	acctUpdate  = `UPDATE api_keys SET balance = balance - ? WHERE id = ?`
+	// acctLedgerInsert writes one ledger row, args key_id … created_at.
+	//
+	// NOTE: ledger ids are time-ordered: id = max(created_at, last id + 1)
+	// (0004_ledger_time_ids), so id >= created_at and a report since t reads
+	// the rowid range from t instead of a created_at index, which would cost
+	// every charge one more page written to the WAL. Writers are serialised,
+	// so MAX(id) is stable in the transaction.
+	acctLedgerInsert = `INSERT INTO credit_ledger (id, key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (MAX(?9, ` + acctLastID + ` + 1), ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)`
+	acctLastID       = `(SELECT COALESCE(MAX(id), 0) FROM credit_ledger)`
 )
+
+// acctLedgerID is the id of a ledger row created at micros after the row last.
+func acctLedgerID(micros, last int64) int64 { return max(micros, last+1) }
 
 func (s *AccountService) chargeStmts(ctx context.Context) (*acctChargeStmts, error) {
 	var (
@@ -273,6 +284,7 @@ func (s *AccountService) chargeStmts(ctx context.Context) (*acctChargeStmts, err
 		{&st.balance, acctBalance},
 		{&st.update, acctUpdate},
 		{&st.insert, acctLedgerInsert},
+		{&st.lastID, `SELECT ` + acctLastID},
 	} {
 		if *p.dst, err = s.stmt(ctx, p.query); err != nil {
 			return nil, err
@@ -371,28 +383,36 @@ func (s *AccountService) debitAndRecord(ctx context.Context, st *acctChargeStmts
 	if err != nil {
 		return err
 	}
-	// One multi-row INSERT per chunk: far fewer statements than rows.
+	if len(ok) == 1 {
+		c := ok[0].c
+		if _, err := st.insert.ExecContext(ctx, c.KeyID, c.RequestID, c.API, c.Endpoint, c.Outcome, c.Credits, ok[0].balance, c.Note, acctMicros(c.CreatedAt)); err != nil {
+			return fmt.Errorf("charge: record ledger: %w", err)
+		}
+		return nil
+	}
+	// One multi-row INSERT per chunk: far fewer statements than rows; the
+	// ids are assigned here, as acctLedgerInsert would one row at a time.
+	var last int64
+	if err := st.lastID.QueryRowContext(ctx).Scan(&last); err != nil {
+		return fmt.Errorf("charge: record ledger: %w", err)
+	}
 	const chunk = 200
 	for start := 0; start < len(ok); start += chunk {
 		rows := ok[start:min(start+chunk, len(ok))]
 		var q strings.Builder
-		q.WriteString(`INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES `)
-		args := make([]any, 0, 9*len(rows))
+		q.WriteString(`INSERT INTO credit_ledger (id, key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES `)
+		args := make([]any, 0, 10*len(rows))
 		for i, r := range rows {
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			c := r.c
-			args = append(args, c.KeyID, c.RequestID, c.API, c.Endpoint, c.Outcome, c.Credits, r.balance, c.Note, acctMicros(c.CreatedAt))
+			at := acctMicros(c.CreatedAt)
+			last = acctLedgerID(at, last)
+			args = append(args, last, c.KeyID, c.RequestID, c.API, c.Endpoint, c.Outcome, c.Credits, r.balance, c.Note, at)
 		}
-		var err error
-		if len(rows) == 1 {
-			_, err = st.insert.ExecContext(ctx, args...)
-		} else {
-			_, err = ex.ExecContext(ctx, q.String(), args...)
-		}
-		if err != nil {
+		if _, err := ex.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("charge: record ledger: %w", err)
 		}
 	}
@@ -421,6 +441,7 @@ func (s *AccountService) applyCharges(ctx context.Context, batch []*acctChargeRe
 		balance: tx.StmtContext(ctx, st.balance),
 		update:  tx.StmtContext(ctx, st.update),
 		insert:  tx.StmtContext(ctx, st.insert),
+		lastID:  tx.StmtContext(ctx, st.lastID),
 	}
 	if err := s.debitAndRecord(ctx, bound, tx, batch); err != nil {
 		return err
@@ -467,6 +488,7 @@ func (s *AccountService) chargeConn(ctx context.Context) (*acctChargeConn, error
 		{&cc.st.balance, acctBalance},
 		{&cc.st.update, acctUpdate},
 		{&cc.st.insert, acctLedgerInsert},
+		{&cc.st.lastID, `SELECT ` + acctLastID},
 	} {
 		if *p.dst, err = conn.PrepareContext(ctx, p.query); err != nil {
 			conn.Close()
@@ -537,8 +559,8 @@ func (s *AccountService) Grant(ctx context.Context, keyID string, credits int64,
 	} else if err != nil {
 		return 0, fmt.Errorf("grant: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO credit_ledger (key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES (?, '', ?, ?, ?, ?, ?, ?, ?)`,
-		keyID, enrichd.LedgerAPIAdmin, enrichd.LedgerEndpointGrant, enrichd.OutcomeGrant, -credits, balance, note, acctMicros(now)); err != nil {
+	if _, err := tx.ExecContext(ctx, acctLedgerInsert,
+		keyID, "", enrichd.LedgerAPIAdmin, enrichd.LedgerEndpointGrant, enrichd.OutcomeGrant, -credits, balance, note, acctMicros(now)); err != nil {
 		return 0, fmt.Errorf("grant: record ledger: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -619,6 +641,9 @@ func (s *AccountService) UpdatePlan(ctx context.Context, id string, plan enrichd
 }
 
 // Usage returns the ledger entries of keyID (every key when "") since t, oldest first.
+//
+// NOTE: every row has id >= created_at (see acctLedgerInsert), so the rows
+// since t are among the rowid range from t: a range read, not a scan.
 func (s *AccountService) Usage(ctx context.Context, keyID string, since time.Time) ([]enrichd.Charge, error) {
 	const cols = `SELECT key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at FROM credit_ledger`
 	var (
@@ -626,9 +651,9 @@ func (s *AccountService) Usage(ctx context.Context, keyID string, since time.Tim
 		err  error
 	)
 	if keyID == "" {
-		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE created_at >= ? ORDER BY id`, acctMicros(since))
+		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE id >= ?1 AND created_at >= ?1 ORDER BY id`, acctMicros(since))
 	} else {
-		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE key_id = ? AND created_at >= ? ORDER BY id`, keyID, acctMicros(since))
+		rows, err = s.db.SQL().QueryContext(ctx, cols+` WHERE id >= ?2 AND created_at >= ?2 AND key_id = ?1 ORDER BY id`, keyID, acctMicros(since))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("usage: %w", err)

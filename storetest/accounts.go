@@ -449,16 +449,38 @@ func testUsage(t *testing.T, open func(tb testing.TB) enrichd.AccountService) {
 			t.Fatal(err)
 		}
 	}
+	// Entries written a while after the last one (a grant; charges
+	// committed together) are found from their own time: a store deriving
+	// ids from time must not hand out the last id + 1.
+	time.Sleep(2 * time.Millisecond)
+	granted := time.Now()
+	if _, err := s.Grant(ctx, a.ID, 1, "late"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Millisecond)
+	together := time.Now()
+	var wg sync.WaitGroup
+	for range 20 { // b has 7 credits left: 7 succeed
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.Charge(ctx, enrichd.Charge{KeyID: b.ID, API: "ocean", Endpoint: "person", Outcome: "match", Credits: 1})
+		}()
+	}
+	wg.Wait()
 	for _, tt := range []struct {
 		name  string
 		key   string
 		since time.Time
 		want  int
 	}{
-		{"AllKeysAllTime", "", time.Time{}, 5},
-		{"AllKeysSince", "", mid, 3},
-		{"OneKeySince", a.ID, mid, 2},
-		{"OneKeyAllTime", b.ID, time.Time{}, 2},
+		{"AllKeysAllTime", "", time.Time{}, 13},
+		{"AllKeysSince", "", mid, 11},
+		{"OneKeySince", a.ID, mid, 3},
+		{"OneKeyAllTime", b.ID, time.Time{}, 9},
+		{"SinceGrant", "", granted, 8},
+		{"SinceGrantOneKey", a.ID, granted, 1},
+		{"SinceConcurrent", b.ID, together, 7},
 		{"Future", "", time.Now().Add(time.Hour), 0},
 		{"UnknownKey", "0000000000000000", time.Time{}, 0},
 	} {
