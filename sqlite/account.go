@@ -22,10 +22,11 @@ var (
 // AccountService implements enrichd.AccountService and
 // enrichd.IdempotencyService on SQLite.
 //
-// NOTE: every balance change is one `UPDATE ... WHERE balance >= ?` plus its
-// ledger row in one IMMEDIATE transaction (the DSN sets _txlock=immediate),
-// so SQLite serialises writers and a balance can never go below zero; the
-// CHECK constraint on api_keys.balance backs this up.
+// NOTE: every balance change and its ledger row are one IMMEDIATE
+// transaction (the DSN sets _txlock=immediate; the charge connection runs
+// BEGIN IMMEDIATE), which holds the write lock from BEGIN, so the balance a
+// charge reads is the one it debits and a balance can never go below zero;
+// the CHECK constraint on api_keys.balance backs this up.
 //
 // NOTE: to stay within the ≤ 50 µs per request of issue 4, concurrent charges
 // are group-committed (one transaction for every charge that arrives while
