@@ -64,6 +64,9 @@ func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {
 		sep = "&"
 	}
 	dsn += sep + "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
+	if err := enableQPSG(); err != nil {
+		return err
+	}
 	db.db = sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: mmapHook}})
 	if memory {
 		db.db.SetMaxOpenConns(1)
