@@ -184,7 +184,11 @@ func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[str
 	for i, id := range ids {
 		args[i] = id
 	}
-	err := db.readRows(ctx, `SELECT id, doc FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)`, args, func(row []driver.Value) error {
+	parts := make([]string, len(ids))
+	for i := range parts {
+		parts[i] = `SELECT id, doc FROM ` + table + ` WHERE id = ?`
+	}
+	err := db.readRows(ctx, strings.Join(parts, " UNION ALL "), args, func(row []driver.Value) error {
 		id, _ := row[0].(string)
 		doc, _ := row[1].(string)
 		out[id] = doc
