@@ -1,7 +1,9 @@
 package match
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -128,11 +130,34 @@ func TestRegistrableDomain(t *testing.T) {
 		{"server.local", ""},
 		{"", ""},
 		{"a..com", ""},
+		{"https://www.acme.com/" + strings.Repeat("p", maxRegistrableKey), "acme.com"}, // too long to be memoised
 	} {
-		got, ok := RegistrableDomain(tt.in)
-		if got != tt.want || ok != (tt.want != "") {
-			t.Errorf("RegistrableDomain(%q)=%q,%v, want %q", tt.in, got, ok, tt.want)
+		// NOTE: the second round is answered by the memo.
+		for round := 0; round < 2; round++ {
+			got, ok := RegistrableDomain(tt.in)
+			if got != tt.want || ok != (tt.want != "") {
+				t.Errorf("round %d: RegistrableDomain(%q)=%q,%v, want %q", round, tt.in, got, ok, tt.want)
+			}
 		}
+	}
+}
+
+// Ensure the memo of RegistrableDomain stays bounded and keeps no long input.
+func TestRegistrableDomain_MemoBounded(t *testing.T) {
+	for i := 0; i < maxRegistrable+10; i++ {
+		if d, ok := RegistrableDomain(fmt.Sprintf("x%d.example.com", i)); !ok || d != "example.com" {
+			t.Fatalf("x%d.example.com: %q, %v", i, d, ok)
+		}
+	}
+	long := "https://www.acme.com/" + strings.Repeat("q", maxRegistrableKey)
+	RegistrableDomain(long)
+	registrable.RLock()
+	defer registrable.RUnlock()
+	if n := len(registrable.m); n > maxRegistrable {
+		t.Fatalf("memo holds %d entries, max %d", n, maxRegistrable)
+	}
+	if _, ok := registrable.m[long]; ok {
+		t.Fatal("memo keeps an input longer than maxRegistrableKey")
 	}
 }
 
