@@ -146,6 +146,24 @@ func IsBusinessEmail(s string) bool {
 // input with no registrable domain (an IP address, "localhost", a bare public
 // suffix such as "co.uk").
 func RegistrableDomain(s string) (string, bool) {
+	r := registrable.get(s)
+	return r.d, r.ok
+}
+
+// registrable memoises RegistrableDomain: each answer is a host clean-up, an
+// IDNA pass and two public-suffix look-ups (~0.5 µs; ~15% of a name match in
+// memory before the memo).
+var registrable = newMemo(func(s string) registrableResult {
+	d, ok := registrableDomain(s)
+	return registrableResult{d, ok}
+})
+
+type registrableResult struct {
+	d  string
+	ok bool
+}
+
+func registrableDomain(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if strings.Contains(s, "@") && !strings.Contains(s, "/") {
 		s = EmailDomain(s)

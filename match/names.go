@@ -207,7 +207,12 @@ func personName(first, middle, last, full string) Name {
 // NormalizeCompanyName returns a company name's comparison form: folded, "&"
 // spelled "and", a leading "The" and trailing legal forms ("Inc.", "GmbH",
 // "S.A. de C.V.", "Pty Ltd") removed. "The Coca-Cola Company" → "coca cola".
-func NormalizeCompanyName(s string) string {
+func NormalizeCompanyName(s string) string { return companyNames.get(s) }
+
+// companyNames memoises NormalizeCompanyName (folding, legal forms).
+var companyNames = newMemo(normalizeCompanyName)
+
+func normalizeCompanyName(s string) string {
 	toks := strings.Fields(foldCompany(s))
 	if len(toks) > 1 && toks[0] == "the" {
 		toks = toks[1:]

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"strings"
 
@@ -56,49 +57,32 @@ func (s *CompanyService) FindCompaniesByKeys(ctx context.Context, keys []string,
 
 // findDocsByKeys returns up to limit docs of docTable per key of keyTable,
 // in id order, in one statement per 32 keys (see findIDsByKeys).
-func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable string, keys []string, limit int) (map[string][][]byte, error) {
+func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable string, keys []string, limit int) (map[string][]string, error) {
 	if limit <= 0 {
 		limit = DefaultLimitPerKey
 	}
-	if len(keys) <= 32 { // one statement
-		ctx = pointRead(ctx)
-	}
-	out := make(map[string][][]byte)
+	out := make(map[string][]string)
 	keys = dedupe(keys)
 	for len(keys) > 0 {
 		n := min(len(keys), 32)
 		parts := make([]string, n)
-		args := make([]any, 0, 2*n)
+		args := make([]driver.Value, 0, 2*n)
 		for i, key := range keys[:n] {
 			// NOTE: the key's position, not the key, comes back: no string to copy out per row.
 			parts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, d.doc FROM %s k JOIN %s d ON d.id = k.%s WHERE k.key = ? ORDER BY k.%s LIMIT ?)`,
 				i, keyTable, docTable, idColumn, idColumn)
-			args = append(args, key, limit)
+			args = append(args, key, int64(limit))
 		}
 		batch := keys[:n]
 		keys = keys[n:]
-		stmt, err := db.stmt(ctx, strings.Join(parts, " UNION ALL "))
-		if err != nil {
-			return nil, FormatError(err)
-		}
-		rows, err := stmt.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, FormatError(err)
-		}
-		for rows.Next() {
-			var i int
-			var doc []byte
-			if err := rows.Scan(&i, &doc); err != nil {
-				rows.Close()
-				return nil, err
-			}
+		err := db.readRows(ctx, strings.Join(parts, " UNION ALL "), args, func(row []driver.Value) error {
+			i, _ := row[0].(int64)
+			doc, _ := row[1].(string)
 			out[batch[i]] = append(out[batch[i]], doc)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, FormatError(err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, FormatError(err)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

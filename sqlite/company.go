@@ -26,7 +26,7 @@ func NewCompanyService(db *DB) *CompanyService {
 // FindCompanyByID returns the company. Returns ENOTFOUND if there is none.
 func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enrichd.Company, error) {
 	ctx = pointRead(ctx)
-	var doc []byte
+	var doc string
 	st, err := s.db.stmt(ctx, `SELECT doc FROM companies WHERE id = ?`)
 	if err == nil {
 		err = st.QueryRowContext(ctx, id).Scan(&doc)
@@ -91,7 +91,7 @@ func (s *CompanyService) FindEmailsAtDomain(ctx context.Context, domain string, 
 	defer rows.Close()
 	var out []enrichd.NamedEmail
 	for rows.Next() && len(out) < limit {
-		var doc []byte
+		var doc string
 		if err := rows.Scan(&doc); err != nil {
 			return nil, err
 		}

@@ -26,6 +26,8 @@ type DB struct {
 	// stmts caches prepared read statements by query text: preparing costs
 	// as much as a point look-up itself.
 	stmts sync.Map // string → *sql.Stmt
+
+	readers *readers // reserved connections for match reads; nil in memory
 }
 
 // stmt returns the prepared statement of query, preparing it on first use.
@@ -64,9 +66,14 @@ func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {
 		sep = "&"
 	}
 	dsn += sep + "_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=10000&_foreign_keys=on&_txlock=immediate&_cache_size=-65536"
+	if err := enableQPSG(); err != nil {
+		return err
+	}
 	db.db = sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: mmapHook}})
 	if memory {
 		db.db.SetMaxOpenConns(1)
+	} else {
+		db.readers = newReaders(db.db)
 	}
 	if err := db.db.PingContext(ctx); err != nil {
 		return fmt.Errorf("open sqlite %s: %w", db.DSN, err)
@@ -87,6 +94,9 @@ func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {
 func (db *DB) Close() error {
 	if db.db == nil {
 		return nil
+	}
+	if db.readers != nil {
+		db.readers.Close()
 	}
 	db.stmts.Range(func(k, v any) bool {
 		v.(*sql.Stmt).Close()

@@ -37,7 +37,7 @@ type docCache[T any] struct {
 }
 
 type cacheEntry[T any] struct {
-	doc []byte
+	doc string
 	v   *T
 }
 
@@ -47,42 +47,43 @@ func newDocCache[T any](size int, decode func([]byte) (*T, error), clone func(*T
 
 // get returns a private copy of doc decoded, from the cache when doc was
 // decoded before.
-func (c *docCache[T]) get(doc []byte) (*T, error) {
-	h := maphash.Bytes(c.seed, doc)
-	c.mu.RLock()
-	e, ok := c.m[h]
-	c.mu.RUnlock()
-	if ok && bytes.Equal(e.doc, doc) {
-		return c.clone(e.v), nil
+//
+// NOTE: doc is a string, as the driver returns TEXT columns: a string is
+// immutable, so the cache keeps the caller's without copying it.
+func (c *docCache[T]) get(doc string) (*T, error) {
+	v, hit, err := c.lookup(doc)
+	if err != nil || !hit {
+		return v, err
 	}
-	v, err := c.decode(doc)
-	if err != nil {
-		return nil, err
-	}
-	c.put(h, doc, c.clone(v))
-	return v, nil
+	return c.clone(v), nil
 }
 
 // view is get without the copy: the result is shared and must not be
 // modified (for callers that only read a few fields of it).
-func (c *docCache[T]) view(doc []byte) (*T, error) {
-	h := maphash.Bytes(c.seed, doc)
+func (c *docCache[T]) view(doc string) (*T, error) {
+	v, _, err := c.lookup(doc)
+	return v, err
+}
+
+// lookup returns doc decoded: on a hit the cached value, which is shared
+// (get copies it, view only reads it); else a fresh decoding, of which the
+// cache keeps a copy.
+func (c *docCache[T]) lookup(doc string) (v *T, hit bool, err error) {
+	h := maphash.String(c.seed, doc)
 	c.mu.RLock()
 	e, ok := c.m[h]
 	c.mu.RUnlock()
-	if ok && bytes.Equal(e.doc, doc) {
-		return e.v, nil
+	if ok && e.doc == doc {
+		return e.v, true, nil
 	}
-	v, err := c.decode(doc)
-	if err != nil {
-		return nil, err
+	if v, err = c.decode([]byte(doc)); err != nil {
+		return nil, false, err
 	}
-	c.put(h, doc, v)
-	return v, nil
+	c.put(h, doc, c.clone(v))
+	return v, false, nil
 }
 
-func (c *docCache[T]) put(h uint64, doc []byte, v *T) {
-	own := bytes.Clone(doc) // the driver may reuse doc's memory
+func (c *docCache[T]) put(h uint64, doc string, v *T) {
 	c.mu.Lock()
 	if len(c.m) >= c.max {
 		// Evict one arbitrary entry: map iteration starts at a random place.
@@ -91,7 +92,7 @@ func (c *docCache[T]) put(h uint64, doc []byte, v *T) {
 			break
 		}
 	}
-	c.m[h] = cacheEntry[T]{doc: own, v: v}
+	c.m[h] = cacheEntry[T]{doc: doc, v: v}
 	c.mu.Unlock()
 }
 

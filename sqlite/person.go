@@ -3,8 +3,10 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/enrichd/enrichd"
@@ -34,7 +36,7 @@ func NewPersonService(db *DB) *PersonService {
 // FindPersonByID returns the person. Returns ENOTFOUND if there is none.
 func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd.Person, error) {
 	ctx = pointRead(ctx)
-	var doc []byte
+	var doc string
 	st, err := s.db.stmt(ctx, `SELECT doc FROM people WHERE id = ?`)
 	if err == nil {
 		err = st.QueryRowContext(ctx, id).Scan(&doc)
@@ -167,36 +169,32 @@ func findDocs(ctx context.Context, q queryer, table string, ids []string) (map[s
 	return out, nil
 }
 
-// findDocs returns the doc of each of ids present in table, with cached
-// statements for the small id lists of reads.
-func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[string][]byte, error) {
+// findDocs returns the doc of each of ids present in table, on a reserved
+// read connection for the small id lists of matching.
+func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
 	if len(ids) == 0 || len(ids) > 64 {
-		return findDocs(ctx, db.db, table, ids)
+		docs, err := findDocs(ctx, db.db, table, ids)
+		for id, doc := range docs {
+			out[id] = string(doc)
+		}
+		return out, err
 	}
-	ctx = pointRead(ctx)
-	st, err := db.stmt(ctx, `SELECT id, doc FROM `+table+` WHERE id IN (`+placeholders(len(ids))+`)`)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	args := make([]any, len(ids))
+	args := make([]driver.Value, len(ids))
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, FormatError(err)
+	parts := make([]string, len(ids))
+	for i := range parts {
+		parts[i] = `SELECT id, doc FROM ` + table + ` WHERE id = ?`
 	}
-	defer rows.Close()
-	out := make(map[string][]byte, len(ids))
-	for rows.Next() {
-		var id string
-		var doc []byte
-		if err := rows.Scan(&id, &doc); err != nil {
-			return nil, err
-		}
+	err := db.readRows(ctx, strings.Join(parts, " UNION ALL "), args, func(row []driver.Value) error {
+		id, _ := row[0].(string)
+		doc, _ := row[1].(string)
 		out[id] = doc
-	}
-	return out, FormatError(rows.Err())
+		return nil
+	})
+	return out, err
 }
 
 // findIDsByKeys returns up to limit ids per key from table (person_keys or
@@ -207,41 +205,27 @@ func (db *DB) findIDsByKeys(ctx context.Context, table, idColumn string, keys []
 	if limit <= 0 {
 		limit = DefaultLimitPerKey
 	}
-	if len(keys) <= 32 { // one statement
-		ctx = pointRead(ctx)
-	}
 	out := make(map[string][]string)
 	keys = dedupe(keys)
 	for len(keys) > 0 {
 		n := min(len(keys), 32)
 		parts := make([]string, n)
-		args := make([]any, 0, 2*n)
+		args := make([]driver.Value, 0, 2*n)
 		for i, key := range keys[:n] {
-			parts[i] = `SELECT * FROM (SELECT key, ` + idColumn + ` FROM ` + table + ` WHERE key = ? ORDER BY ` + idColumn + ` LIMIT ?)`
-			args = append(args, key, limit)
+			// NOTE: the key's position, not the key, comes back: no string to copy out per row.
+			parts[i] = `SELECT * FROM (SELECT ` + strconv.Itoa(i) + `, ` + idColumn + ` FROM ` + table + ` WHERE key = ? ORDER BY ` + idColumn + ` LIMIT ?)`
+			args = append(args, key, int64(limit))
 		}
+		batch := keys[:n]
 		keys = keys[n:]
-		stmt, err := db.stmt(ctx, strings.Join(parts, " UNION ALL "))
+		err := db.readRows(ctx, strings.Join(parts, " UNION ALL "), args, func(row []driver.Value) error {
+			i, _ := row[0].(int64)
+			id, _ := row[1].(string)
+			out[batch[i]] = append(out[batch[i]], id)
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("find ids by keys: %w", FormatError(err))
-		}
-		rows, err := stmt.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, fmt.Errorf("find ids by keys: %w", FormatError(err))
-		}
-		for rows.Next() {
-			var key, id string
-			if err := rows.Scan(&key, &id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[key] = append(out[key], id)
-		}
-		if err := rows.Close(); err != nil {
-			return nil, FormatError(err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("find ids by keys: %w", FormatError(err))
+			return nil, fmt.Errorf("find ids by keys: %w", err)
 		}
 	}
 	return out, nil
@@ -262,40 +246,23 @@ func dedupe(keys []string) []string {
 // countKeys counts the rows of each key in person_keys, in one grouped
 // statement per chunk of keys.
 func (db *DB) countKeys(ctx context.Context, keys []string) (map[string]int, error) {
-	if len(keys) <= 64 { // one statement
-		ctx = pointRead(ctx)
-	}
 	out := make(map[string]int)
 	keys = dedupe(keys)
 	for len(keys) > 0 {
 		n := min(len(keys), 64)
-		args := make([]any, n)
+		args := make([]driver.Value, n)
 		for i, k := range keys[:n] {
 			args[i] = k
 		}
 		keys = keys[n:]
-		stmt, err := db.stmt(ctx, `SELECT key, COUNT(*) FROM person_keys WHERE key IN (`+placeholders(n)+`) GROUP BY key`)
+		err := db.readRows(ctx, `SELECT key, COUNT(*) FROM person_keys WHERE key IN (`+placeholders(n)+`) GROUP BY key`, args, func(row []driver.Value) error {
+			key, _ := row[0].(string)
+			c, _ := row[1].(int64)
+			out[key] = int(c)
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("count keys: %w", FormatError(err))
-		}
-		rows, err := stmt.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, fmt.Errorf("count keys: %w", FormatError(err))
-		}
-		for rows.Next() {
-			var key string
-			var c int
-			if err := rows.Scan(&key, &c); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[key] = c
-		}
-		if err := rows.Close(); err != nil {
-			return nil, FormatError(err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("count keys: %w", FormatError(err))
+			return nil, fmt.Errorf("count keys: %w", err)
 		}
 	}
 	return out, nil
