@@ -69,7 +69,7 @@ func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {
 	if err := enableQPSG(); err != nil {
 		return err
 	}
-	db.db = sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{ConnectHook: mmapHook}})
+	db.db = sql.OpenDB(connector{dsn: dsn, drv: &sqlite3.SQLiteDriver{}})
 	if memory {
 		db.db.SetMaxOpenConns(1)
 	} else {
@@ -182,19 +182,12 @@ func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
 	return n >= len(names), nil
 }
 
-// mmapSize is how much of the file each connection maps into memory.
-// NOTE: reading mapped pages skips a pread and a copy into SQLite's page cache
-// per page; a 1,000,000-person store answers a key + document look-up ~1.7x
-// faster (37 → 19-23 µs). SQLite clamps it to its compile-time maximum.
-const mmapSize = 16 << 30
-
-func mmapHook(c *sqlite3.SQLiteConn) error {
-	_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", mmapSize), nil)
-	return err
-}
-
-// connector opens connections with the DSN's settings and mmapHook, without
-// registering a driver name globally.
+// connector opens connections with the DSN's settings without registering a
+// driver name globally.
+// NOTE: no PRAGMA mmap_size. Every commit (a charge per request) makes each
+// reading connection drop its view of the file on its next read; with the file
+// mapped, that cost page faults and kernel time on every request: a served
+// look-up used ~1.6-2x the CPU with mmap on (docs/DECISIONS.md).
 type connector struct {
 	dsn string
 	drv *sqlite3.SQLiteDriver
