@@ -94,6 +94,21 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 	return q, nil
 }
 
+// idKeys returns the identity keys of the request's identifiers.
+func (q *query) idKeys() []string {
+	var keys []string
+	if q.linkedIn != "" {
+		keys = append(keys, KeyLinkedIn+q.linkedIn)
+	}
+	if q.email != "" {
+		keys = append(keys, KeyEmail+q.email)
+	}
+	if q.phone != "" {
+		keys = append(keys, KeyPhone+q.phone)
+	}
+	return keys
+}
+
 // hasCompany reports whether the request names an employer.
 func (q *query) hasCompany() bool {
 	return q.domain != "" || q.companyLI != "" || q.companyKey != "" || q.emailDomain != ""
