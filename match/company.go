@@ -182,7 +182,10 @@ func (e *Engine) resolveLookup(ctx context.Context, l *companyLookup, exact map[
 	for _, c := range cs {
 		cc := companyCandidate{c: c}
 		cd, _ := RegistrableDomain(c.Domain)
-		cli, _ := CanonicalCompanyLinkedInURL(c.LinkedInURL)
+		cli := ""
+		if li != "" { // NOTE: cli is only compared when the request has a LinkedIn URL
+			cli, _ = CanonicalCompanyLinkedInURL(c.LinkedInURL)
+		}
 		domainAgree := domain != "" && (cd == domain || containsDomain(c.OtherDomains, domain))
 		liAgree := li != "" && cli == li
 		nameSim := 0.0
