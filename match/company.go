@@ -58,41 +58,80 @@ type companiesByKeys interface {
 	FindCompaniesByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]*enrichd.Company, error)
 }
 
+// companyLookup is the store keys of a company query: exact ones (domain,
+// LinkedIn URL, normalised name), then the fuzzy fallback key, if any.
+type companyLookup struct {
+	domain, li, name, nameKey string
+	keys                      []string // exact keys, then fuzzy
+	fuzzy                     string
+}
+
+func newCompanyLookup(domain, li, name string) *companyLookup {
+	l := &companyLookup{domain: domain, li: li, name: name, nameKey: companyNameKey(name)}
+	if domain != "" {
+		l.keys = append(l.keys, KeyCompanyDomain+domain)
+	}
+	if li != "" {
+		l.keys = append(l.keys, KeyCompanyLinkedIn+li)
+	}
+	if l.nameKey != "" {
+		l.keys = append(l.keys, KeyCompanyName+l.nameKey)
+	}
+	if f := firstWord(NormalizeCompanyName(name)); f != "" && domain == "" && li == "" {
+		l.fuzzy = KeyCompanyToken + f
+		l.keys = append(l.keys, l.fuzzy)
+	}
+	return l
+}
+
+// exact returns the exact keys.
+func (l *companyLookup) exact() []string {
+	if l.fuzzy != "" {
+		return l.keys[:len(l.keys)-1]
+	}
+	return l.keys
+}
+
 // resolveCompanies finds the companies a request may mean, best first: exact
 // domain or LinkedIn matches, then normalised-name matches (several when the
 // name is ambiguous), then, only when nothing exact matched, close spellings
 // of the name found through its first word.
 func (e *Engine) resolveCompanies(ctx context.Context, domain, li, name string) ([]companyCandidate, error) {
-	nameKey := companyNameKey(name)
-	var keys []string
-	if domain != "" {
-		keys = append(keys, KeyCompanyDomain+domain)
-	}
-	if li != "" {
-		keys = append(keys, KeyCompanyLinkedIn+li)
-	}
-	if nameKey != "" {
-		keys = append(keys, KeyCompanyName+nameKey)
-	}
-	fuzzy := ""
-	if f := firstWord(NormalizeCompanyName(name)); f != "" && domain == "" && li == "" {
-		fuzzy = KeyCompanyToken + f
-		keys = append(keys, fuzzy)
-	}
+	return e.resolveLookup(ctx, newCompanyLookup(domain, li, name), nil)
+}
+
+// resolveLookup is resolveCompanies; exact, when not nil, holds the companies
+// under l's exact keys, already read from the store (FindCompaniesByKeys):
+// only the fuzzy fallback may then need a store call. exact is only given
+// when e.companies implements companiesByKeys.
+func (e *Engine) resolveLookup(ctx context.Context, l *companyLookup, exact map[string][]*enrichd.Company) ([]companyCandidate, error) {
+	keys, fuzzy := l.keys, l.fuzzy
+	domain, li, name, nameKey := l.domain, l.li, l.name, l.nameKey
 	if len(keys) == 0 {
 		return nil, nil
 	}
 	var hits map[string][]string
 	var byID map[string]*enrichd.Company
+	add := func(found map[string][]*enrichd.Company) {
+		for k, cs := range found {
+			for _, c := range cs {
+				hits[k] = append(hits[k], c.ID)
+				byID[c.ID] = c
+			}
+		}
+	}
 	if ck, ok := e.companies.(companiesByKeys); ok {
 		// NOTE: the fuzzy key is only a fallback, so its companies are
 		// loaded only when the exact keys found none.
-		exact := keys
-		if fuzzy != "" {
-			exact = keys[:len(keys)-1]
-		}
 		hits, byID = map[string][]string{}, map[string]*enrichd.Company{}
-		for _, ks := range [][]string{exact, {fuzzy}} {
+		var lists [][]string
+		if exact != nil {
+			add(exact)
+			lists = [][]string{{fuzzy}}
+		} else {
+			lists = [][]string{l.exact(), {fuzzy}}
+		}
+		for _, ks := range lists {
 			if len(byID) > 0 || len(ks) == 0 || ks[0] == "" {
 				continue
 			}
@@ -100,12 +139,7 @@ func (e *Engine) resolveCompanies(ctx context.Context, domain, li, name string) 
 			if err != nil {
 				return nil, err
 			}
-			for k, cs := range found {
-				for _, c := range cs {
-					hits[k] = append(hits[k], c.ID)
-					byID[c.ID] = c
-				}
-			}
+			add(found)
 		}
 	} else {
 		var err error
@@ -148,7 +182,10 @@ func (e *Engine) resolveCompanies(ctx context.Context, domain, li, name string) 
 	for _, c := range cs {
 		cc := companyCandidate{c: c}
 		cd, _ := RegistrableDomain(c.Domain)
-		cli, _ := CanonicalCompanyLinkedInURL(c.LinkedInURL)
+		cli := ""
+		if li != "" { // NOTE: cli is only compared when the request has a LinkedIn URL
+			cli, _ = CanonicalCompanyLinkedInURL(c.LinkedInURL)
+		}
 		domainAgree := domain != "" && (cd == domain || containsDomain(c.OtherDomains, domain))
 		liAgree := li != "" && cli == li
 		nameSim := 0.0

@@ -98,7 +98,11 @@ func EmailDomain(email string) string {
 // personal mailbox provider such as gmail.com, so that it is a personal
 // rather than a business email.
 func IsFreeEmail(s string) bool {
-	d := emailOrDomain(s)
+	return isFreeDomain(emailOrDomain(s))
+}
+
+// isFreeDomain is IsFreeEmail for a clean domain (as CleanEmail leaves it).
+func isFreeDomain(d string) bool {
 	if d == "" {
 		return false
 	}
@@ -113,7 +117,11 @@ func IsFreeEmail(s string) bool {
 // IsDisposableEmail reports whether the address (or bare domain) is at a
 // disposable, throw-away mailbox provider.
 func IsDisposableEmail(s string) bool {
-	d := emailOrDomain(s)
+	return isDisposableDomain(emailOrDomain(s))
+}
+
+// isDisposableDomain is IsDisposableEmail for a clean domain.
+func isDisposableDomain(d string) bool {
 	if d == "" {
 		return false
 	}

@@ -79,6 +79,14 @@ type peopleByKeys interface {
 	FindPeopleByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]*enrichd.Person, error)
 }
 
+// peopleAndCompaniesByKeys is implemented by stores that return the people
+// under some keys and the companies under others in one round trip
+// (sqlite.PersonService): FindPeopleByKeys and FindCompaniesByKeys at once,
+// on the same store as the engine's companies.
+type peopleAndCompaniesByKeys interface {
+	FindPeopleAndCompaniesByKeys(ctx context.Context, personKeys []string, personLimit int, companyKeys []string, companyLimit int) (map[string][]*enrichd.Person, map[string][]*enrichd.Company, error)
+}
+
 // NewEngine returns an Engine over the store's people and companies, using
 // keyer's key scheme (the one the store was indexed with).
 func NewEngine(people enrichd.PersonService, companies enrichd.CompanyService, keyer *Keyer) *Engine {
@@ -127,9 +135,25 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 	m := &enrichd.Match{}
 
 	sc := &scoreContext{q: q}
+	var found map[string][]*enrichd.Person // people under the identifier keys, when read with the companies
 	if q.hasCompany() {
 		cq := q.companyQuery()
-		sc.companies, err = e.resolveCompanies(ctx, cq.Domain, cq.LinkedInURL, cq.Name)
+		l := newCompanyLookup(cq.Domain, cq.LinkedInURL, cq.Name)
+		var exact map[string][]*enrichd.Company
+		if idKeys := q.idKeys(); len(idKeys) > 0 && !q.hasName() && len(l.exact()) > 0 {
+			// NOTE: identifiers only (e.g. a business email, whose domain
+			// names the company): the candidates do not depend on the
+			// company, so read both in one store call, and score as before.
+			pc, ok1 := e.people.(peopleAndCompaniesByKeys)
+			_, ok2 := e.companies.(companiesByKeys)
+			if ok1 && ok2 {
+				found, exact, err = pc.FindPeopleAndCompaniesByKeys(ctx, idKeys, maxCandidates, l.exact(), 10)
+				if err != nil {
+					return nil, fmt.Errorf("find candidates: %w", err)
+				}
+			}
+		}
+		sc.companies, err = e.resolveLookup(ctx, l, exact)
 		if err != nil {
 			return nil, fmt.Errorf("resolve company: %w", err)
 		}
@@ -138,7 +162,7 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 		}
 	}
 
-	ids, loaded, err := e.candidates(ctx, q, sc.companies)
+	ids, loaded, err := e.candidates(ctx, q, sc.companies, found)
 	if err != nil {
 		return nil, err
 	}
@@ -169,18 +193,12 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 
 // candidates returns the ids of the people found under the request's keys,
 // those found by identifiers first, then by how many keys found them, and,
-// when the store could load them with the look-up, the people by id.
-func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate) ([]string, map[string]*enrichd.Person, error) {
-	var idKeys, blockKeys []string
-	if q.linkedIn != "" {
-		idKeys = append(idKeys, KeyLinkedIn+q.linkedIn)
-	}
-	if q.email != "" {
-		idKeys = append(idKeys, KeyEmail+q.email)
-	}
-	if q.phone != "" {
-		idKeys = append(idKeys, KeyPhone+q.phone)
-	}
+// when the store could load them with the look-up, the people by id. found,
+// when not nil, holds the people under the identifier keys of a request
+// without a name, already read (FindPeopleAndCompaniesByKeys).
+func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate, found map[string][]*enrichd.Person) ([]string, map[string]*enrichd.Person, error) {
+	var blockKeys []string
+	idKeys := q.idKeys()
 	if q.hasName() {
 		refs := map[string]bool{}
 		var domains []string
@@ -228,11 +246,14 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 	}
 	var hits map[string][]string
 	var loaded map[string]*enrichd.Person
-	if pk, ok := e.people.(peopleByKeys); ok && len(blockKeys) == 0 {
+	pk, ok := e.people.(peopleByKeys)
+	if found != nil || ok && len(blockKeys) == 0 {
 		// Identifiers only: few people, so look up and load them at once.
-		found, err := pk.FindPeopleByKeys(ctx, dedupe(keys), maxCandidates)
-		if err != nil {
-			return nil, nil, fmt.Errorf("find candidates: %w", err)
+		if found == nil {
+			var err error
+			if found, err = pk.FindPeopleByKeys(ctx, dedupe(keys), maxCandidates); err != nil {
+				return nil, nil, fmt.Errorf("find candidates: %w", err)
+			}
 		}
 		hits, loaded = map[string][]string{}, map[string]*enrichd.Person{}
 		for k, people := range found {

@@ -45,8 +45,15 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 	if s := strings.TrimSpace(req.Email); s != "" {
 		if e, ok := NormalizeEmail(s); ok {
 			q.email = e
-			if !IsFreeEmail(e) && !IsDisposableEmail(e) {
-				q.emailDomain, _ = RegistrableDomain(e)
+			// NOTE: e is clean, so its domain is too: the checks by domain
+			// answer as IsFreeEmail(e), IsDisposableEmail(e) and
+			// RegistrableDomain(e) without cleaning the address again each.
+			at := strings.LastIndexByte(e, '@')
+			if d := e[at+1:]; !isFreeDomain(d) && !isDisposableDomain(d) {
+				if strings.ContainsAny(e[:at], "/?#") {
+					d = e // RegistrableDomain reads such an address as a URL
+				}
+				q.emailDomain, _ = RegistrableDomain(d)
 			}
 		} else {
 			bad["email"] = "not a valid email address"
@@ -92,6 +99,21 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 	q.title = Fold(req.Title)
 	q.city = foldToken(req.City)
 	return q, nil
+}
+
+// idKeys returns the identity keys of the request's identifiers.
+func (q *query) idKeys() []string {
+	var keys []string
+	if q.linkedIn != "" {
+		keys = append(keys, KeyLinkedIn+q.linkedIn)
+	}
+	if q.email != "" {
+		keys = append(keys, KeyEmail+q.email)
+	}
+	if q.phone != "" {
+		keys = append(keys, KeyPhone+q.phone)
+	}
+	return keys
 }
 
 // hasCompany reports whether the request names an employer.

@@ -26,11 +26,14 @@ const maxParams = 30000
 type PersonService struct {
 	db    *DB
 	cache *docCache[enrichd.Person] // decoded documents, see docCache
+	// companies decodes the companies read with people (FindPeopleAndCompaniesByKeys).
+	companies *docCache[enrichd.Company]
 }
 
 // NewPersonService returns a PersonService over db.
 func NewPersonService(db *DB) *PersonService {
-	return &PersonService{db: db, cache: newDocCache(personCacheSize, decodePerson, clonePerson)}
+	return &PersonService{db: db, cache: newDocCache(personCacheSize, decodePerson, clonePerson),
+		companies: newDocCache(companyCacheSize/4, decodeCompany, cloneCompany)}
 }
 
 // FindPersonByID returns the person. Returns ENOTFOUND if there is none.

@@ -67,6 +67,21 @@ func (c *countingPeople) FindPeopleByKeys(ctx context.Context, keys []string, li
 	return found, err
 }
 
+// FindPeopleAndCompaniesByKeys forwards the store's one-call identifier and
+// company look-up.
+func (c *countingPeople) FindPeopleAndCompaniesByKeys(ctx context.Context, keys []string, limit int, companyKeys []string, companyLimit int) (map[string][]*enrichd.Person, map[string][]*enrichd.Company, error) {
+	c.f.calls++
+	c.f.keys += len(keys) + len(companyKeys)
+	found, companies, err := c.PersonService.(interface {
+		FindPeopleAndCompaniesByKeys(ctx context.Context, keys []string, limit int, companyKeys []string, companyLimit int) (map[string][]*enrichd.Person, map[string][]*enrichd.Company, error)
+	}).FindPeopleAndCompaniesByKeys(ctx, keys, limit, companyKeys, companyLimit)
+	for _, people := range found {
+		c.f.ids += len(people)
+		c.f.loaded += len(people)
+	}
+	return found, companies, err
+}
+
 type peopleByKeys interface {
 	FindPeopleByKeys(ctx context.Context, keys []string, limitPerKey int) (map[string][]*enrichd.Person, error)
 }
