@@ -71,6 +71,17 @@ func TestFindByKeys(t *testing.T) {
 				t.Fatalf("limit %d, company key %s: got %v, want %v", limit, k, cgot[k], want)
 			}
 		}
+		// The combined look-up is the two separate ones in one statement.
+		bp, bc, err := people.FindPeopleAndCompaniesByKeys(ctx, keys, limit, ckeys, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(bp, got) || !reflect.DeepEqual(bc, cgot) {
+			t.Fatalf("limit %d: FindPeopleAndCompaniesByKeys differs from the separate look-ups", limit)
+		}
+		if bp, bc, err := people.FindPeopleAndCompaniesByKeys(ctx, nil, limit, ckeys, limit); err != nil || len(bp) != 0 || !reflect.DeepEqual(bc, cgot) {
+			t.Fatalf("limit %d, companies only: %d people, companies equal %v, err %v", limit, len(bp), reflect.DeepEqual(bc, cgot), err)
+		}
 	}
 
 	// An update is seen at once (the decoded-document cache never serves a
