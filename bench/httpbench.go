@@ -197,8 +197,8 @@ func (e *env) startServer(ctx context.Context, db string) (*server, error) {
 }
 
 // Memory reads VmRSS and VmHWM (peak resident) of the server, and RssFile,
-// the part of VmRSS that is the memory-mapped store file (pages shared with
-// the OS page cache, not the process's own memory), in MB.
+// the part of VmRSS that is file-backed (the binary, any mapped file: pages
+// shared with the OS page cache, not the process's own memory), in MB.
 func (s *server) Memory() (rss, hwm, file float64, err error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {

@@ -276,7 +276,7 @@ func (r *results) markdown(cfg config) string {
 	if h := r.HTTP; h != nil || r.Import != nil {
 		w("### Footprint\n\n")
 		if h != nil {
-			w("`enrichd serve` on the %s-person SQLite store, after all the HTTP runs above: resident **%.0f MB** (VmRSS), peak %.0f MB (VmHWM); %.0f MB of it is the memory-mapped store file (RssFile: pages shared with the OS page cache, which grow with the share of the store a workload touches, up to SQLite's mmap limit).\n\n",
+			w("`enrichd serve` on the %s-person SQLite store, after all the HTTP runs above: resident **%.0f MB** (VmRSS), peak %.0f MB (VmHWM); %.0f MB of it is file-backed (RssFile: the binary's pages and any mapped file, shared with the OS page cache; the store itself is read, not mapped).\n\n",
 				humanInt(h.People), h.RSS, h.HWM, h.RSSFile)
 			targets = append(targets, [3]string{fmt.Sprintf("≤ 500 MB resident serving %s people from SQLite", humanInt(h.People)), fmt.Sprintf("%.0f MB (peak %.0f)", h.RSS, h.HWM), yes(h.HWM <= 500)})
 		}
