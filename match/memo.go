@@ -44,16 +44,3 @@ func (c *memo[V]) get(s string) V {
 	c.mu.Unlock()
 	return v
 }
-
-func (c *memo[V]) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.m)
-}
-
-func (c *memo[V]) has(s string) bool {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	_, ok := c.m[s]
-	return ok
-}

@@ -53,3 +53,16 @@ func TestMemoisedNormalisers(t *testing.T) {
 		}
 	}
 }
+
+func (c *memo[V]) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}
+
+func (c *memo[V]) has(s string) bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	_, ok := c.m[s]
+	return ok
+}

@@ -45,14 +45,9 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 	if s := strings.TrimSpace(req.Email); s != "" {
 		if e, ok := NormalizeEmail(s); ok {
 			q.email = e
-			// NOTE: e is clean, so its domain is too: the checks by domain
-			// answer as IsFreeEmail(e), IsDisposableEmail(e) and
-			// RegistrableDomain(e) without cleaning the address again each.
-			at := strings.LastIndexByte(e, '@')
-			if d := e[at+1:]; !isFreeDomain(d) && !isDisposableDomain(d) {
-				if strings.ContainsAny(e[:at], "/?#") {
-					d = e // RegistrableDomain reads such an address as a URL
-				}
+			// NOTE: e is clean, so its domain is too: checked by domain, not
+			// by cleaning the address again for each check.
+			if d := e[strings.LastIndexByte(e, '@')+1:]; !isFreeDomain(d) && !isDisposableDomain(d) {
 				q.emailDomain, _ = RegistrableDomain(d)
 			}
 		} else {

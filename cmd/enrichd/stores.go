@@ -6,21 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/enrichd/enrichd"
 	"github.com/enrichd/enrichd/match"
 	"github.com/enrichd/enrichd/postgres"
 	"github.com/enrichd/enrichd/sqlite"
-)
-
-// Idle SQLite connections kept by the pool, and how long one may stay idle.
-// NOTE: 8 covers the look-ups running at once on a few cores; more only adds
-// resident memory, since each connection keeps the pages it touched of its
-// own mmap of the file (64 idle: 410 MB resident on the 20k bench store, 8: 163 MB).
-const (
-	sqliteMaxIdleConns    = 8
-	sqliteConnMaxIdleTime = 5 * time.Minute
 )
 
 // stores is the opened store of either backend, as root interfaces. The
@@ -72,13 +62,6 @@ func openStores(ctx context.Context, dsn string, migrate bool) (*stores, error) 
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", dsn, err)
 	}
-	// NOTE: database/sql keeps only 2 idle connections by default, so under
-	// concurrent requests most look-ups opened a fresh SQLite connection
-	// (open, PRAGMAs, mmap, schema parse, re-prepared statements) and closed
-	// it afterwards: a quarter or more of the server's CPU per request in the
-	// issue 5 profiles. Idle ones leave after a quiet spell.
-	db.SQL().SetMaxIdleConns(sqliteMaxIdleConns)
-	db.SQL().SetConnMaxIdleTime(sqliteConnMaxIdleTime)
 	return &stores{
 		Backend:       "sqlite",
 		People:        sqlite.NewPersonService(db),
