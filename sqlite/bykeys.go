@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/enrichd/enrichd"
@@ -96,26 +97,55 @@ func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable s
 
 // findDocsByKeysIn does each lookup (see findDocsByKeys) and returns their
 // docs by key, one map per lookup, in one statement per 32 keys of all the
-// lookups together.
+// lookups together. Company look-ups that fit one statement go through the
+// DB's companyKeyCache.
 func (db *DB) findDocsByKeysIn(ctx context.Context, lookups []keyLookup) ([]map[string][]string, error) {
+	return db.findDocsByKeysCached(ctx, lookups, db.companyKeys, true)
+}
+
+// findDocsByKeysCached is findDocsByKeysIn with cache (nil: none), whose
+// entries answer look-ups only when useCached; fresh reads are stored in it
+// either way.
+func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cache *companyKeyCache, useCached bool) ([]map[string][]string, error) {
 	type part struct {
 		l   int // lookup
 		key string
 	}
 	out := make([]map[string][]string, len(lookups))
-	var todo []part
+	keys := make([][]string, len(lookups))
+	total := 0
 	for i := range lookups {
-		out[i] = make(map[string][]string)
 		if lookups[i].limit <= 0 {
 			lookups[i].limit = DefaultLimitPerKey
 		}
-		for _, key := range dedupe(lookups[i].keys) {
+		keys[i] = dedupe(lookups[i].keys)
+		total += len(keys[i])
+	}
+	if total >= 32 {
+		cache = nil // the generation would not cover every statement
+	}
+	var todo []part
+	var fromCache []int // lookups answered by the cache
+	var cachedGen int64
+	withGen := false // read the company generation with the look-ups
+	for i, l := range lookups {
+		if cache != nil && l.keyTable == "company_keys" {
+			withGen = true
+			if docs, gen, ok := cache.lookup(keys[i], l.limit); useCached && ok && (len(fromCache) == 0 || gen == cachedGen) {
+				out[i], cachedGen = docs, gen
+				fromCache = append(fromCache, i)
+				continue
+			}
+		}
+		out[i] = make(map[string][]string)
+		for _, key := range keys[i] {
 			todo = append(todo, part{i, key})
 		}
 	}
-	for len(todo) > 0 {
+	gen := int64(-1)
+	for first := true; len(todo) > 0 || first && withGen; first = false {
 		n := min(len(todo), 32)
-		sqlParts := make([]string, n)
+		sqlParts := make([]string, n, n+1)
 		args := make([]driver.Value, 0, 2*n)
 		for i, p := range todo[:n] {
 			l := &lookups[p.l]
@@ -124,10 +154,17 @@ func (db *DB) findDocsByKeysIn(ctx context.Context, lookups []keyLookup) ([]map[
 				i, l.keyTable, l.docTable, l.idColumn, l.idColumn)
 			args = append(args, p.key, int64(l.limit))
 		}
+		if first && withGen {
+			sqlParts = append(sqlParts, companyGenerationSQL)
+		}
 		batch := todo[:n]
 		todo = todo[n:]
 		err := db.readRows(ctx, strings.Join(sqlParts, " UNION ALL "), args, func(row []driver.Value) error {
 			i, _ := row[0].(int64)
+			if i < 0 {
+				gen, _ = row[1].(int64)
+				return nil
+			}
 			doc, _ := row[1].(string)
 			p := batch[i]
 			out[p.l][p.key] = append(out[p.l][p.key], doc)
@@ -135,6 +172,30 @@ func (db *DB) findDocsByKeysIn(ctx context.Context, lookups []keyLookup) ([]map[
 		})
 		if err != nil {
 			return nil, err
+		}
+	}
+	if !withGen || gen < 0 {
+		return out, nil
+	}
+	for i, l := range lookups {
+		if l.keyTable == "company_keys" && !slices.Contains(fromCache, i) {
+			cache.store(gen, keys[i], l.limit, out[i])
+		}
+	}
+	if len(fromCache) > 0 && gen != cachedGen {
+		// A company changed since the cached docs were read: forget them,
+		// and read these again, past the cache, at the new generation.
+		cache.store(gen, nil, 0, nil)
+		again := make([]keyLookup, len(fromCache))
+		for j, i := range fromCache {
+			again[j] = lookups[i]
+		}
+		docs, err := db.findDocsByKeysCached(ctx, again, cache, false)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range fromCache {
+			out[i] = docs[j]
 		}
 	}
 	return out, nil

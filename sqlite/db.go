@@ -29,6 +29,8 @@ type DB struct {
 	stmts sync.Map // string → *sql.Stmt
 
 	readers *readers // reserved connections for match reads; nil in memory
+
+	companyKeys *companyKeyCache // company docs by key, at a company generation
 }
 
 // stmt returns the prepared statement of query, preparing it on first use.
@@ -48,7 +50,7 @@ func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // NewDB returns a DB for the SQLite file at dsn; call Open before use.
-func NewDB(dsn string) *DB { return &DB{DSN: dsn} }
+func NewDB(dsn string) *DB { return &DB{DSN: dsn, companyKeys: newCompanyKeyCache()} }
 
 // Open opens the file and, unless noMigrate, applies pending migrations.
 func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {

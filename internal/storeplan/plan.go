@@ -124,14 +124,22 @@ func AppendEmailsAt(out []enrichd.NamedEmail, p *enrichd.Person, dom string, lim
 		if len(out) >= limit {
 			break
 		}
-		if e.Status == enrichd.StatusGuessed || e.Status == enrichd.StatusInvalid {
-			continue
-		}
-		if _, d := EmailDomainKey(e.Address); d == dom {
+		if UsableEmailAt(e.Address, e.Status, dom) {
 			out = append(out, enrichd.NamedEmail{Address: e.Address, FirstName: p.FirstName, LastName: p.LastName})
 		}
 	}
 	return out
+}
+
+// UsableEmailAt reports whether a stored business address with status may
+// teach the address pattern at dom: it is at dom, and neither guessed (our
+// own output) nor known invalid.
+func UsableEmailAt(address, status, dom string) bool {
+	if status == enrichd.StatusGuessed || status == enrichd.StatusInvalid {
+		return false
+	}
+	_, d := EmailDomainKey(address)
+	return d == dom
 }
 
 // personState is a person being resolved in this batch.

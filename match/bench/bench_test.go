@@ -32,10 +32,11 @@ type fixture struct {
 	people    *countingPeople
 	companies *countingCompanies
 	queries   map[string][]enrichd.MatchRequest
-	calls     int // store calls
-	keys      int // keys looked up
-	loaded    int // people loaded
-	ids       int // ids found under the keys
+	all       []enrichd.MatchRequest // every query, in the generator's order
+	calls     int                    // store calls
+	keys      int                    // keys looked up
+	loaded    int                    // people loaded
+	ids       int                    // ids found under the keys
 }
 
 // countingPeople and countingCompanies count store round trips, a measure
@@ -135,18 +136,7 @@ func (c *countingCompanies) FindEmailsAtDomain(ctx context.Context, domain strin
 
 func mustFixture(b *testing.B) *fixture {
 	b.Helper()
-	n := 20000
-	if v := os.Getenv("ENRICHD_BENCH_PEOPLE"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 1000 {
-			b.Fatalf("ENRICHD_BENCH_PEOPLE=%q: want a number >= 1000", v)
-		}
-	}
-	path := os.Getenv("ENRICHD_BENCH_DB")
-	if path == "" {
-		path = filepath.Join(os.TempDir(), fmt.Sprintf("enrichd-match-bench-%d.db", n))
-	}
-	ctx := context.Background()
+	n := benchPeople(b)
 	// NOTE: the store caches decoded documents (16,384 people), so 200
 	// queries measure a hot cache; ENRICHD_BENCH_QUERIES=20000 loads more
 	// distinct people than the cache holds, to measure decoding too.
@@ -154,11 +144,36 @@ func mustFixture(b *testing.B) *fixture {
 	if v := os.Getenv("ENRICHD_BENCH_QUERIES"); v != "" {
 		var err error
 		if nq, err = strconv.Atoi(v); err != nil || nq < 1 {
-			b.Fatalf("ENRICHD_BENCH_QUERIES=%q: want a positive number", v)
+			b.Fatalf("ENRICHD_BENCH_QUERIES=%q: want a number >= 1", v)
 		}
 	}
-	cfg := eval.Config{Seed: 42, People: n, Companies: max(n/50, 50), Queries: nq,
-		Kinds: []string{eval.KindLinkedIn, eval.KindEmail, eval.KindNameDomain, eval.KindNameCompany}}
+	path := os.Getenv("ENRICHD_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), fmt.Sprintf("enrichd-match-bench-%d.db", n))
+	}
+	return openFixture(b, path, eval.Config{Seed: 42, People: n, Companies: max(n/50, 50), Queries: nq,
+		Kinds: []string{eval.KindLinkedIn, eval.KindEmail, eval.KindNameDomain, eval.KindNameCompany}}, -1)
+}
+
+// benchPeople is the store size: $ENRICHD_BENCH_PEOPLE, or 20,000.
+func benchPeople(b *testing.B) int {
+	b.Helper()
+	n := 20000
+	if v := os.Getenv("ENRICHD_BENCH_PEOPLE"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1000 {
+			b.Fatalf("ENRICHD_BENCH_PEOPLE=%q: want a number >= 1000", v)
+		}
+	}
+	return n
+}
+
+// openFixture opens the store at path, ingesting cfg's generated people
+// first when it is empty, and warms the engine with the first warm of cfg's
+// queries (all when warm < 0).
+func openFixture(b *testing.B, path string, cfg eval.Config, warm int) *fixture {
+	b.Helper()
+	ctx := context.Background()
 	d := eval.Generate(cfg)
 	db := sqlite.NewDB(path)
 	if err := db.Open(ctx, false); err != nil {
@@ -196,13 +211,15 @@ func mustFixture(b *testing.B) *fixture {
 	f.engine = match.NewEngine(f.people, f.companies, keyer)
 	for _, q := range d.Queries {
 		f.queries[q.Kind] = append(f.queries[q.Kind], q.Req)
+		f.all = append(f.all, q.Req)
+	}
+	if warm < 0 {
+		warm = len(f.all)
 	}
 	// Warm the caches of name frequencies, as a running server has them.
-	for _, qs := range f.queries {
-		for _, r := range qs {
-			if _, err := f.engine.MatchPerson(ctx, r); err != nil {
-				b.Fatal(err)
-			}
+	for _, r := range f.all[:min(warm, len(f.all))] {
+		if _, err := f.engine.MatchPerson(ctx, r); err != nil {
+			b.Fatal(err)
 		}
 	}
 	return f
@@ -213,6 +230,12 @@ func benchKind(b *testing.B, f *fixture, kind string) {
 	if len(qs) == 0 {
 		b.Fatalf("no %s queries", kind)
 	}
+	benchQueries(b, f, qs, true)
+}
+
+// benchQueries matches qs in turn, b.N in all; a miss fails the benchmark
+// when mustMatch.
+func benchQueries(b *testing.B, f *fixture, qs []enrichd.MatchRequest, mustMatch bool) {
 	// NOTE: a cancellable context, as a server's request has: database/sql
 	// and the driver then watch it, which a background context skips.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -226,7 +249,7 @@ func benchKind(b *testing.B, f *fixture, kind string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if m.Best() == nil {
+		if mustMatch && m.Best() == nil {
 			b.Fatalf("no match for %+v", qs[i%len(qs)])
 		}
 	}
@@ -246,6 +269,29 @@ func BenchmarkMatch(b *testing.B) {
 	b.Run("Email", func(b *testing.B) { benchKind(b, f, eval.KindEmail) })
 	b.Run("NameDomain", func(b *testing.B) { benchKind(b, f, eval.KindNameDomain) })
 	b.Run("NameCompany", func(b *testing.B) { benchKind(b, f, eval.KindNameCompany) })
+}
+
+// BenchmarkFuzzyMix is bench's fuzzy-matching comparison (`go run ./bench
+// --only fuzzy`) as a benchmark: the same generated store (seed 7, 100,000
+// people unless ENRICHD_BENCH_PEOPLE says otherwise) and its 15 kinds of
+// name queries, absent people included, in the generator's order after the
+// same 200 warm-up queries. Run it with -benchtime 2250x to see each query
+// once, as the comparison does.
+func BenchmarkFuzzyMix(b *testing.B) {
+	n := 100000
+	if os.Getenv("ENRICHD_BENCH_PEOPLE") != "" {
+		n = benchPeople(b)
+	}
+	path := os.Getenv("ENRICHD_BENCH_FUZZY_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), fmt.Sprintf("enrichd-fuzzy-bench-%d.db", n))
+	}
+	f := openFixture(b, path, eval.Config{Seed: 7, People: n, Companies: max(n/50, 50), Queries: 150, Kinds: []string{
+		eval.KindNameDomain, eval.KindNameCompany, eval.KindNameCompanyLI, eval.KindNickname, eval.KindTypo,
+		eval.KindAccents, eval.KindLegalSuffix, eval.KindMiddleInitial, eval.KindReversed, eval.KindSameLastName,
+		eval.KindNamesake, eval.KindPastEmployer, eval.KindAbsent, eval.KindAbsentNamesake, eval.KindAbsentColleague,
+	}}, 200)
+	benchQueries(b, f, f.all, false)
 }
 
 // cpuTime is the process's user + system CPU time so far.
