@@ -30,6 +30,10 @@ const (
 	// email patterns may be. NOTE: these only tune weights and guesses, never
 	// which records exist, so several nodes caching independently stay correct.
 	cacheTTL = 10 * time.Minute
+
+	// patternSample is how many stored addresses at a domain its address
+	// pattern is inferred from.
+	patternSample = 24
 	// maxCacheEntries bounds memory; the cache is dropped whole when full.
 	maxCacheEntries = 200_000
 )
@@ -530,7 +534,11 @@ func (e *Engine) emailPattern(ctx context.Context, domain string, c *enrichd.Com
 	if ok && cp.exp.After(now) {
 		return cp.g, cp.ok
 	}
-	emails, err := e.companies.FindEmailsAtDomain(ctx, domain, 200)
+	// NOTE: two dozen real addresses show a domain's dominant pattern as
+	// well as hundreds do, and every domain not seen before costs a read
+	// of that many people (over half of a cold name match at 100
+	// addresses).
+	emails, err := e.companies.FindEmailsAtDomain(ctx, domain, patternSample)
 	var g EmailPatternGuess
 	found := false
 	if err == nil {

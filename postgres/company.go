@@ -76,8 +76,9 @@ func (s *CompanyService) FindEmailsAtDomain(ctx context.Context, domain string, 
 		limit = DefaultLimitPerKey
 	}
 	// NOTE: a person may hold several addresses at the domain, or only
-	// excluded ones, so read a few more people than addresses wanted.
-	rows, err := s.db.pool.Query(ctx, `SELECT p.doc FROM person_keys k JOIN people p ON p.id = k.person_id WHERE k.key = $1 ORDER BY k.person_id LIMIT $2`, key, 2*limit)
+	// excluded ones, so read a quarter and four more people than addresses
+	// wanted.
+	rows, err := s.db.pool.Query(ctx, `SELECT p.doc FROM person_keys k JOIN people p ON p.id = k.person_id WHERE k.key = $1 ORDER BY k.person_id LIMIT $2`, key, limit+limit/4+4)
 	if err != nil {
 		return nil, fmt.Errorf("find emails at domain: %w", FormatError(err))
 	}

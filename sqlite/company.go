@@ -83,17 +83,17 @@ func (s *CompanyService) FindEmailsAtDomain(ctx context.Context, domain string, 
 		limit = DefaultLimitPerKey
 	}
 	// NOTE: SQLite's JSON functions pick the names and addresses out of
-	// each document: decoding whole documents in Go, ~50 per domain and
-	// most of them never used again, cost ~2/3 of a name match at a
-	// domain not seen before (BenchmarkFuzzyMix). A person may hold
-	// several addresses at the domain, or only excluded ones, so read a
-	// few more addresses than wanted.
+	// each document: decoding whole documents in Go, most of them never
+	// used again, cost ~2/3 of a name match at a domain not seen before
+	// (BenchmarkFuzzyMix). A person may hold several addresses at the
+	// domain, or only excluded ones, so read a quarter and four more people
+	// than addresses wanted.
 	rows, err := s.db.db.QueryContext(ctx, `SELECT
 	coalesce(p.doc ->> '$.first_name', ''), coalesce(p.doc ->> '$.last_name', ''),
 	coalesce(e.value ->> '$.address', ''), coalesce(e.value ->> '$.status', '')
 FROM (SELECT person_id FROM person_keys WHERE key = ? ORDER BY person_id LIMIT ?) k
 JOIN people p ON p.id = k.person_id, json_each(p.doc, '$.contact.business_emails') e
-ORDER BY k.person_id, e.id`, key, 2*limit)
+ORDER BY k.person_id, e.id`, key, limit+limit/4+4)
 	if err != nil {
 		return nil, fmt.Errorf("find emails at domain: %w", FormatError(err))
 	}
