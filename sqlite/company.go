@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 
 	"github.com/enrichd/enrichd"
@@ -65,6 +66,12 @@ func (s *CompanyService) FindCompanyIDsByKeys(ctx context.Context, keys []string
 	return s.db.findIDsByKeys(ctx, "company_keys", "company_id", keys, limitPerKey)
 }
 
+// textValue is a TEXT column's value as readRows gives it.
+func textValue(v driver.Value) string {
+	s, _ := v.(string)
+	return s
+}
+
 // FindEmailsAtDomain returns up to limit stored business addresses whose
 // registrable domain is domain, with their owners' names. Guessed and invalid
 // addresses are left out: pattern inference must learn from real addresses
@@ -88,29 +95,24 @@ func (s *CompanyService) FindEmailsAtDomain(ctx context.Context, domain string, 
 	// (BenchmarkFuzzyMix). A person may hold several addresses at the
 	// domain, or only excluded ones, so read a quarter and four more people
 	// than addresses wanted.
-	rows, err := s.db.db.QueryContext(ctx, `SELECT
+	var out []enrichd.NamedEmail
+	err := s.db.readRows(ctx, `SELECT
 	coalesce(p.doc ->> '$.first_name', ''), coalesce(p.doc ->> '$.last_name', ''),
 	coalesce(e.value ->> '$.address', ''), coalesce(e.value ->> '$.status', '')
 FROM (SELECT person_id FROM person_keys WHERE key = ? ORDER BY person_id LIMIT ?) k
 JOIN people p ON p.id = k.person_id, json_each(p.doc, '$.contact.business_emails') e
-ORDER BY k.person_id, e.id`, key, limit+limit/4+4)
-	if err != nil {
-		return nil, fmt.Errorf("find emails at domain: %w", FormatError(err))
-	}
-	defer rows.Close()
-	var out []enrichd.NamedEmail
-	for rows.Next() && len(out) < limit {
-		var e enrichd.NamedEmail
-		var status string
-		if err := rows.Scan(&e.FirstName, &e.LastName, &e.Address, &status); err != nil {
-			return nil, err
+ORDER BY k.person_id, e.id`, []driver.Value{key, int64(limit + limit/4 + 4)}, func(row []driver.Value) error {
+		if len(out) == limit {
+			return nil
 		}
-		if storeplan.UsableEmailAt(e.Address, status, dom) {
+		e := enrichd.NamedEmail{FirstName: textValue(row[0]), LastName: textValue(row[1]), Address: textValue(row[2])}
+		if storeplan.UsableEmailAt(e.Address, textValue(row[3]), dom) {
 			out = append(out, e)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find emails at domain: %w", FormatError(err))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find emails at domain: %w", err)
 	}
 	return out, nil
 }
