@@ -159,6 +159,11 @@ func (e *env) runFuzzy(ctx context.Context, people, perKind int, pgURL string) (
 		}
 	}
 	rep.IDs = nil
+	// NOTE: as for the other comparisons, the store file is read once first:
+	// pg_trgm's table was just loaded, so it starts from warm buffers too.
+	if err := warmFile(path, path+"-wal"); err != nil {
+		return nil, err
+	}
 	db := sqlite.NewDB(path)
 	if err := db.Open(ctx, true); err != nil {
 		return nil, err

@@ -240,7 +240,7 @@ func (r *results) markdown(cfg config) string {
 			humanInt(f.People), humanInt(f.Companies), f.Enrichd.Queries, len(f.Enrichd.Kinds))
 		w("(name + domain / company name / company LinkedIn, nicknames, typos, dropped accents, legal-suffix variants, middle initials,\n")
 		w("reversed order, same-last-name colleagues, namesakes, past employers, and people who are not in the store). enrichd: the engine\n")
-		w("in process over SQLite (ingested through `IngestService` in %.1f s%s), answer = best candidate at confidence ≥ %.2f.\n", f.BuildSecs, cachedNote(f.Cached), match.DefaultMinConfidence)
+		w("in process over SQLite (ingested through `IngestService` in %.1f s%s; the file read once first, so the OS page cache holds it), answer = best candidate at confidence ≥ %.2f.\n", f.BuildSecs, cachedNote(f.Cached), match.DefaultMinConfidence)
 		w("pg_trgm: one row per person with the current company, GIN trigram indexes on person and company names (loaded in %.1f s);\n", f.PGLoadSecs)
 		w("answer = the most similar name (`full_name %% $name`, similarity ≥ 0.3) within the company found by exact domain or company\n")
 		w("LinkedIn URL (lower-cased, scheme, `www.` and trailing slash removed) or else by `company_name %% $company`. Both: one client, sequential.\n\n")
