@@ -160,7 +160,9 @@ func (db *DB) hotConn(ctx context.Context) (*sql.Conn, error) {
 // and so it does while another process holds the write lock. Then begin runs
 // again with the match readers held off (readers.exclusive): with no read
 // transaction in the cache, BEGIN starts on the newest snapshot and waits for
-// the write lock as any connection does. The charge's commit then moves the
+// the write lock as any connection does (match reads wait meanwhile; while
+// another process holds the write lock every request waits for its charge
+// anyway). The charge's commit then moves the
 // cache's snapshot to the newest, so match reads see such writes at the
 // latest one charge later; the cache of pages is kept either way.
 // Two AccountServices on one DB share the cache's single writer: the second
