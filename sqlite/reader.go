@@ -22,7 +22,11 @@ import (
 // connection look-up, driver.NamedValue conversion, Rows wrapping, Scan's
 // conversions and copies) added ~4-6 µs to it. Each connection stays a plain
 // autocommit connection: every statement is its own read transaction, so it
-// sees every write committed before it started, as before. Each keeps at most
+// sees every write committed before it started, as before, except that the
+// connections share one page cache with the charge connection (DB.hot, see
+// sharedCacheDSN), and so one read transaction while their statements
+// overlap: a write committed outside that cache meanwhile shows from the next
+// charge on, or once the statements stop overlapping (DB.hotBegin). Each keeps at most
 // a few hundred prepared statements (one per query text: per table and number
 // of keys or ids).
 type readers struct {
@@ -33,6 +37,18 @@ type readers struct {
 	mu     sync.Mutex
 	open   int
 	closed bool
+
+	// gate is read-held from get to put, for the life of one statement, and
+	// held exclusively by exclusive: see DB.hotBegin. A row callback must not
+	// read through the readers again (none does), or it could wait forever.
+	gate sync.RWMutex
+}
+
+// exclusive runs f while no reserved connection runs a statement.
+func (r *readers) exclusive(f func() error) error {
+	r.gate.Lock()
+	defer r.gate.Unlock()
+	return f()
 }
 
 // readConn is one reserved connection and its prepared statements.
@@ -48,7 +64,13 @@ func newReaders(db *sql.DB) *readers {
 
 // get returns an idle reserved connection, opening one while fewer than max
 // are open, else waiting for one.
-func (r *readers) get(ctx context.Context) (*readConn, error) {
+func (r *readers) get(ctx context.Context) (rc *readConn, err error) {
+	r.gate.RLock()
+	defer func() {
+		if err != nil {
+			r.gate.RUnlock()
+		}
+	}()
 	select {
 	case rc := <-r.idle:
 		return rc, nil
@@ -83,6 +105,7 @@ func (r *readers) get(ctx context.Context) (*readConn, error) {
 // put returns rc to the pool, or closes it when it failed (its state is
 // then unknown) or the pool is closed.
 func (r *readers) put(rc *readConn, failed bool) {
+	defer r.gate.RUnlock()
 	r.mu.Lock()
 	closed := r.closed
 	if failed || closed {

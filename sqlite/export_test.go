@@ -1,0 +1,10 @@
+package sqlite
+
+import "time"
+
+// SetPrivateCache makes db, before Open, read and charge on its pool of
+// private connections (the layout before the shared cache), for comparisons.
+func SetPrivateCache(db *DB) { db.privateCache = true }
+
+// SetChargeLinger replaces ChargeLinger for s.
+func SetChargeLinger(s *AccountService, d time.Duration) { s.linger = d }
