@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/enrichd/enrichd"
@@ -236,6 +237,12 @@ func (sc *scoreContext) compareEmail(p *enrichd.Person) (level string, w float64
 			if e.Status == enrichd.StatusGuessed {
 				continue
 			}
+			// NOTE: q.email is normalised, and normalising is idempotent
+			// (FuzzNormalizeEmail): a stored address equal to it normalises
+			// to it, so skip the work (the usual exact hit).
+			if e.Address == q.email {
+				return LevelExact, muEmail.w(), ""
+			}
 			a, ok := NormalizeEmail(e.Address)
 			if !ok {
 				continue
@@ -355,34 +362,41 @@ func sharesToken(a, b string) bool {
 
 // employerSets are the request's employer identifiers, computed once per
 // request rather than once per candidate.
+//
+// NOTE: a request names one to a few employers, so small slices: three maps
+// per request cost more to build than the look-ups they serve.
 type employerSets struct {
-	ids, domains, names map[string]bool
+	ids, domains, names smallSet
 	qNorm               string // NormalizeCompanyName of the request's company name
+}
+
+// smallSet is a set of a few strings.
+type smallSet []string
+
+func (s smallSet) has(v string) bool { return slices.Contains(s, v) }
+
+// add adds v unless it is empty or already there.
+func (s *smallSet) add(v string) {
+	if v != "" && !s.has(v) {
+		*s = append(*s, v)
+	}
 }
 
 func (sc *scoreContext) newEmployerSets() *employerSets {
 	q := sc.q
-	e := &employerSets{ids: map[string]bool{}, domains: map[string]bool{}, names: map[string]bool{}}
-	if q.domain != "" {
-		e.domains[q.domain] = true
-	}
-	if q.emailDomain != "" {
-		e.domains[q.emailDomain] = true
-	}
-	if q.companyKey != "" {
-		e.names[q.companyKey] = true
-	}
+	e := &employerSets{}
+	e.domains.add(q.domain)
+	e.domains.add(q.emailDomain)
+	e.names.add(q.companyKey)
 	for _, c := range sc.companies {
 		if c.score < 0.5 && c.how != "name" {
 			continue
 		}
-		e.ids[c.c.ID] = true
+		e.ids.add(c.c.ID)
 		if d, ok := RegistrableDomain(c.c.Domain); ok {
-			e.domains[d] = true
+			e.domains.add(d)
 		}
-		if n := companyNameKey(c.c.Name); n != "" {
-			e.names[n] = true
-		}
+		e.names.add(companyNameKey(c.c.Name))
 	}
 	e.qNorm = NormalizeCompanyName(q.companyRaw)
 	return e
@@ -405,7 +419,7 @@ func (sc *scoreContext) compareCompany(p *enrichd.Person) (string, float64, stri
 	for i := range p.Employment {
 		j := &p.Employment[i]
 		d, _ := RegistrableDomain(j.CompanyDomain)
-		exact := (j.CompanyID != "" && ids[j.CompanyID]) || (d != "" && domains[d]) || names[companyNameKey(j.CompanyName)]
+		exact := (j.CompanyID != "" && ids.has(j.CompanyID)) || (d != "" && domains.has(d)) || names.has(companyNameKey(j.CompanyName))
 		fuzzy := !exact && qNorm != "" && j.CompanyName != "" && JaroWinkler(qNorm, NormalizeCompanyName(j.CompanyName)) >= 0.92
 		if j.Current {
 			hasCurrent = true
