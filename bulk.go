@@ -8,11 +8,8 @@ import "context"
 // the store.
 type BulkIngester interface {
 	// BeginBulk prepares the store for many batches, e.g. by dropping
-	// secondary indexes that EndBulk rebuilds in one pass, or by staging
-	// blocking keys and search terms that EndBulk merges in key order.
-	// Identity look-ups (merging) stay exact meanwhile; searches are slower,
-	// and may miss the blocking keys and multi-valued terms of records loaded
-	// since BeginBulk until EndBulk. Calling it twice is harmless.
+	// secondary indexes that EndBulk rebuilds in one pass. Searches stay
+	// correct meanwhile, only slower. Calling it twice is harmless.
 	BeginBulk(ctx context.Context) error
 	// EndBulk undoes BeginBulk. If it is never called (a crash), the store
 	// finishes the work when it is next opened with migrations.

@@ -95,23 +95,14 @@ func (s *IngestService) ingest(ctx context.Context, batch []enrichd.IngestRecord
 	}
 	defer tx.Rollback()
 
-	// A bulk load in progress (here or in another process) or cut short has
-	// staged rows: changes must then be staged after them, and the old keys
-	// of a changed person derived from the stored doc (the staged ones are
-	// not in person_keys yet, whose person_id index is dropped meanwhile).
-	stage := s.bulk.Load()
-	if !stage {
-		if stage, err = stagingPending(ctx, tx); err != nil {
-			return nil, fmt.Errorf("ingest: %w", FormatError(err))
-		}
-	}
 	now := s.now()
+	// During a bulk load person_keys has no person_id index (BeginBulk).
 	plan, err := storeplan.Build(ctx, txReader{tx}, s.keyer, batch,
-		storeplan.Options{Now: now, PersonID: orderedID(now), OldKeysFromDoc: stage})
+		storeplan.Options{Now: now, PersonID: orderedID(now), OldKeysFromDoc: s.bulk.Load()})
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{ctx: ctx, tx: tx, stmts: make(map[string]*sql.Stmt), stage: stage}
+	w := &writer{ctx: ctx, tx: tx, stmts: make(map[string]*sql.Stmt)}
 	defer w.close()
 	if err := w.write(plan); err != nil {
 		return nil, fmt.Errorf("ingest: %w", FormatError(err))
@@ -227,18 +218,6 @@ type writer struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
-	// stage appends the blocking keys and terms of people to the staging
-	// tables of a bulk load (0005_bulk_staging.sql) instead of person_keys
-	// and person_terms.
-	stage bool
-}
-
-// stagingPending reports whether the bulk staging tables hold rows.
-func stagingPending(ctx context.Context, q queryer) (bool, error) {
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM bulk_person_keys) OR EXISTS (SELECT 1 FROM bulk_person_terms)
-		OR EXISTS (SELECT 1 FROM bulk_person_keys_del) OR EXISTS (SELECT 1 FROM bulk_person_terms_del)`).Scan(&n)
-	return n != 0, err
 }
 
 func (w *writer) close() {
@@ -328,7 +307,7 @@ func (w *writer) write(plan *storeplan.Plan) error {
 
 	// People.
 	var newPeople [][]any
-	var addKeys, delKeys, stageKeys, tombKeys []keyRow
+	var addKeys, delKeys []keyRow
 	var addTerms, delTerms []termRow
 	for _, p := range plan.People {
 		vals := personValues(p)
@@ -339,17 +318,10 @@ func (w *writer) write(plan *storeplan.Plan) error {
 			return fmt.Errorf("update person %s: %w", p.ID, err)
 		}
 		for _, k := range p.AddKeys {
-			if w.stage && !slices.Contains(p.IdentityKeys, k) {
-				stageKeys = append(stageKeys, keyRow{k, p.ID})
-			} else {
-				addKeys = append(addKeys, keyRow{k, p.ID})
-			}
+			addKeys = append(addKeys, keyRow{k, p.ID})
 		}
 		for _, k := range p.DelKeys {
 			delKeys = append(delKeys, keyRow{k, p.ID})
-			if w.stage && !slices.Contains(p.IdentityKeys, k) {
-				tombKeys = append(tombKeys, keyRow{k, p.ID})
-			}
 		}
 		for _, t := range p.AddTerms {
 			addTerms = append(addTerms, termRow{t, p.ID})
@@ -367,51 +339,11 @@ func (w *writer) write(plan *storeplan.Plan) error {
 	if err := w.keys("person_keys", "person_id", addKeys, delKeys); err != nil {
 		return err
 	}
-	if w.stage {
-		return w.staged(stageKeys, tombKeys, addTerms, delTerms, plan)
-	}
 	if err := w.terms(addTerms, delTerms); err != nil {
 		return err
 	}
-	return w.count(plan)
-}
 
-// staged writes blocking keys and terms of a bulk load to the staging tables:
-// deletions from the live tables and as tombstones, additions appended in
-// batch order (no sort: the staging tables have no index).
-func (w *writer) staged(keys, tombKeys []keyRow, terms, delTerms []termRow, plan *storeplan.Plan) error {
-	for _, k := range tombKeys {
-		if err := w.exec(`INSERT INTO bulk_person_keys_del (key, person_id, seq) VALUES (?, ?, (SELECT coalesce(max(rowid), 0) FROM bulk_person_keys))`, k.key, k.id); err != nil {
-			return fmt.Errorf("stage person_keys: %w", err)
-		}
-	}
-	for _, t := range delTerms {
-		if err := w.exec(`DELETE FROM person_terms WHERE field = ? AND value = ? AND person_id = ?`, t.t.Field, t.t.Value, t.id); err != nil {
-			return fmt.Errorf("delete person_terms: %w", err)
-		}
-		if err := w.exec(`INSERT INTO bulk_person_terms_del (field, value, person_id, seq) VALUES (?, ?, ?, (SELECT coalesce(max(rowid), 0) FROM bulk_person_terms))`, t.t.Field, t.t.Value, t.id); err != nil {
-			return fmt.Errorf("stage person_terms: %w", err)
-		}
-	}
-	rows := make([][]any, len(keys))
-	for i, k := range keys {
-		rows[i] = []any{k.key, k.id}
-	}
-	if err := w.insertRows(`INSERT INTO bulk_person_keys (key, person_id)`, "", 2, 500, rows); err != nil {
-		return fmt.Errorf("stage person_keys: %w", err)
-	}
-	rows = make([][]any, len(terms))
-	for i, t := range terms {
-		rows[i] = []any{t.t.Field, t.t.Value, t.id}
-	}
-	if err := w.insertRows(`INSERT INTO bulk_person_terms (field, value, person_id)`, "", 3, 300, rows); err != nil {
-		return fmt.Errorf("stage person_terms: %w", err)
-	}
-	return w.count(plan)
-}
-
-// count adds the batch's new rows to the counters.
-func (w *writer) count(plan *storeplan.Plan) error {
+	// Counters.
 	for name, n := range map[string]int{"people": plan.NewPeople, "companies": plan.NewCompanies} {
 		if n == 0 {
 			continue

@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -285,101 +283,5 @@ func TestIngestService_BulkMergeKeys(t *testing.T) {
 	plain, bulk := keysAfter(false), keysAfter(true)
 	if len(plain) == 0 || !slices.Equal(plain, bulk) {
 		t.Fatalf("keys after a bulk merge:\n%q\nwant\n%q", bulk, plain)
-	}
-}
-
-// Ensure the keys and terms a bulk load stages (0005_bulk_staging.sql) end up
-// as they would without one: people changed twice during the load (a key
-// deleted, then added again), a writer outside the load meanwhile, and a load
-// cut short, finished by the next Open.
-func TestIngestService_BulkStaging(t *testing.T) {
-	ctx := context.Background()
-	// steps are the batches; step 2 runs on a second, non-bulk IngestService.
-	moved := func(n int, last, city, company string, hours int) *enrichd.Person {
-		p := storetest.NewPerson(n)
-		p.LastName, p.FullName, p.Location.City = last, fmt.Sprintf("Ann%d %s", n, last), city
-		p.Title, p.Skills = "CTO at "+company, []string{"Go", company}
-		p.Employment = []enrichd.Employment{{CompanyName: company, CompanyDomain: strings.ToLower(company) + ".com", Title: "CTO", Start: "2024", Current: true}}
-		p.Sources[0].SeenAt = p.Sources[0].SeenAt.Add(time.Duration(hours) * time.Hour)
-		return p
-	}
-	steps := [][]enrichd.IngestRecord{
-		{{Person: storetest.NewPerson(1), Company: storetest.NewCompany()}, {Person: storetest.NewPerson(2), Company: storetest.NewCompany()}, {Person: storetest.NewPerson(3)}},
-		{{Person: moved(1, "Zhou", "Lyon", "Globex", 1)}, {Person: moved(2, "Kim", "Nice", "Initech", 1)}},
-		{{Person: moved(2, "Lee2", "Paris", "Umbrella", 2)}, {Person: storetest.NewPerson(4)}},
-		{{Person: func() *enrichd.Person {
-			p := storetest.NewPerson(1)
-			p.Sources[0].SeenAt = p.Sources[0].SeenAt.Add(3 * time.Hour)
-			return p
-		}()}},
-	}
-	type state struct{ keys, terms []string }
-	read := func(db *sqlite.DB) state {
-		var s state
-		for _, q := range []struct {
-			query string
-			out   *[]string
-		}{
-			{`SELECT p.linkedin_url || ' ' || k.key FROM person_keys k JOIN people p ON p.id = k.person_id ORDER BY 1`, &s.keys},
-			{`SELECT p.linkedin_url || ' ' || t.field || '=' || t.value FROM person_terms t JOIN people p ON p.id = t.person_id ORDER BY 1`, &s.terms},
-		} {
-			rows, err := db.SQL().QueryContext(ctx, q.query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-				var v string
-				if err := rows.Scan(&v); err != nil {
-					t.Fatal(err)
-				}
-				*q.out = append(*q.out, v)
-			}
-			rows.Close()
-		}
-		var staged int
-		if err := db.SQL().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM bulk_person_keys) + (SELECT COUNT(*) FROM bulk_person_terms)
-			+ (SELECT COUNT(*) FROM bulk_person_keys_del) + (SELECT COUNT(*) FROM bulk_person_terms_del)`).Scan(&staged); err != nil || staged != 0 {
-			t.Fatalf("%d staged rows left (%v)", staged, err)
-		}
-		return s
-	}
-	run := func(bulk, crash bool) state {
-		path := filepath.Join(t.TempDir(), "s.db")
-		db := MustOpenDB(t, path)
-		ing := sqlite.NewIngestService(db, storetest.NewKeyer())
-		other := sqlite.NewIngestService(db, storetest.NewKeyer())
-		if bulk {
-			if err := ing.BeginBulk(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
-		for i, batch := range steps {
-			svc := ing
-			if i == 2 {
-				svc = other
-			}
-			if _, err := svc.Ingest(ctx, batch); err != nil {
-				t.Fatal(err)
-			}
-		}
-		switch {
-		case crash:
-			db.Close()
-			db = MustOpenDB(t, path)
-		case bulk:
-			if err := ing.EndBulk(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return read(db)
-	}
-	want := run(false, false)
-	if len(want.keys) == 0 || len(want.terms) == 0 {
-		t.Fatalf("no keys or terms: %v", want)
-	}
-	for _, crash := range []bool{false, true} {
-		if got := run(true, crash); !slices.Equal(got.keys, want.keys) || !slices.Equal(got.terms, want.terms) {
-			t.Fatalf("crash=%v: after a bulk load:\n%q\n%q\nwant\n%q\n%q", crash, got.keys, got.terms, want.keys, want.terms)
-		}
 	}
 }

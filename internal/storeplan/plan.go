@@ -66,11 +66,6 @@ type PersonWrite struct {
 	// person AddKeys holds them all. AddTerms and DelTerms likewise.
 	AddKeys, DelKeys   []string
 	AddTerms, DelTerms []enrichd.SearchTerm
-	// IdentityKeys are the keys among AddKeys and DelKeys that ingest looks
-	// up (the Keyer's identity keys of the person, new and old, and its
-	// provenance keys); the others are blocking keys that only the matcher
-	// reads, which a bulk load may stage (sqlite.IngestService.BeginBulk).
-	IdentityKeys []string
 }
 
 // CompanyWrite is one company to insert (New) or update.
@@ -656,17 +651,16 @@ func dedupe(keys []string) []string {
 }
 
 // personKeys returns every key row of p: the Keyer's identity and blocking
-// keys and the store's email-domain keys, identity keys first (n of them).
-func (pl *planner) personKeys(p *enrichd.Person) (keys []string, n int) {
-	keys = dedupe(pl.keyer.PersonIdentityKeys(p))
-	n = len(keys)
+// keys and the store's email-domain keys.
+func (pl *planner) personKeys(p *enrichd.Person) []string {
+	keys := pl.keyer.PersonIdentityKeys(p)
 	keys = append(keys, pl.keyer.PersonBlockingKeys(p)...)
 	for _, e := range p.Contact.BusinessEmails {
 		if k, _ := EmailDomainKey(e.Address); k != "" {
 			keys = append(keys, k)
 		}
 	}
-	return dedupe(keys), n
+	return dedupe(keys)
 }
 
 func (pl *planner) companyKeys(c *enrichd.Company) []string {
@@ -738,9 +732,7 @@ func (pl *planner) finish() (*Plan, error) {
 	parallel(len(pws)+len(cws), func(i int) {
 		if i < len(pws) {
 			w, ps := pws[i], pstates[i]
-			keys, nid := pl.personKeys(w.Person)
-			w.IdentityKeys = append(keys[:nid:nid], ps.recKeys...)
-			keys = append(keys, ps.recKeys...)
+			keys := append(pl.personKeys(w.Person), ps.recKeys...)
 			w.Row = enrichd.NewSearchRow(w.Person)
 			if w.New {
 				w.AddKeys, w.AddTerms = dedupe(keys), w.Row.Terms
@@ -754,11 +746,7 @@ func (pl *planner) finish() (*Plan, error) {
 				}
 				oldKeys := oldPersonKeys[w.ID]
 				if pl.keysFromDoc {
-					var n int
-					oldKeys, n = pl.personKeys(&old)
-					w.IdentityKeys = append(w.IdentityKeys, oldKeys[:n]...)
-				} else {
-					w.IdentityKeys = append(w.IdentityKeys, dedupe(pl.keyer.PersonIdentityKeys(&old))...)
+					oldKeys = pl.personKeys(&old)
 				}
 				w.AddKeys, w.DelKeys = diffKeys(oldKeys, dedupe(keys))
 				w.AddTerms, w.DelTerms = diffTerms(enrichd.NewSearchRow(&old).Terms, w.Row.Terms)
