@@ -45,8 +45,14 @@ func mustGenerate(tb testing.TB, dir string, rows int) string {
 
 func importFile(tb testing.TB, ing enrichd.IngestService, path string) importer.Summary {
 	tb.Helper()
-	rej := importer.NewRejects(nopWriter{})
-	im, err := importer.New(ing, match.NewKeyer(), importer.Config{Rejects: rej})
+	return importFileWith(tb, ing, path, importer.Config{})
+}
+
+// importFileWith imports path with cfg (its Rejects discarded).
+func importFileWith(tb testing.TB, ing enrichd.IngestService, path string, cfg importer.Config) importer.Summary {
+	tb.Helper()
+	cfg.Rejects = importer.NewRejects(nopWriter{})
+	im, err := importer.New(ing, match.NewKeyer(), cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -114,8 +120,18 @@ func BenchmarkParse(b *testing.B) {
 	report(b, rows, cpu0)
 }
 
-// BenchmarkImportSQLite measures a whole import into a fresh SQLite store.
+// BenchmarkImportSQLite measures a whole import into a fresh SQLite store,
+// as `enrichd import` runs it (sub-benchmark bulk: a bulk load in batches of
+// importer.DefaultBulkBatchSize, the --bulk auto choice for a fresh store) and
+// without a bulk load (batch: DefaultBatchSize, as into a large store).
 func BenchmarkImportSQLite(b *testing.B) {
+	b.Run("bulk", func(b *testing.B) {
+		benchImportSQLite(b, importer.Config{Bulk: true, BatchSize: importer.DefaultBulkBatchSize})
+	})
+	b.Run("batch", func(b *testing.B) { benchImportSQLite(b, importer.Config{}) })
+}
+
+func benchImportSQLite(b *testing.B, cfg importer.Config) {
 	rows := benchRows(b)
 	dir := b.TempDir()
 	path := mustGenerate(b, dir, rows)
@@ -125,7 +141,7 @@ func BenchmarkImportSQLite(b *testing.B) {
 		if err := db.Open(context.Background(), false); err != nil {
 			b.Fatal(err)
 		}
-		sum := importFile(b, sqlite.NewIngestService(db, match.NewKeyer()), path)
+		sum := importFileWith(b, sqlite.NewIngestService(db, match.NewKeyer()), path, cfg)
 		if sum.New != rows {
 			b.Fatalf("summary %s", sum)
 		}
