@@ -536,8 +536,8 @@ func (e *Engine) emailPattern(ctx context.Context, domain string, c *enrichd.Com
 	}
 	// NOTE: two dozen real addresses show a domain's dominant pattern as
 	// well as hundreds do, and every domain not seen before costs a read
-	// of that many people (over half of a cold name match at 100
-	// addresses).
+	// of that many people (two thirds of a cold name match when 200 were
+	// asked for).
 	emails, err := e.companies.FindEmailsAtDomain(ctx, domain, patternSample)
 	var g EmailPatternGuess
 	found := false

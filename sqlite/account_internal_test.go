@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -14,11 +13,7 @@ import (
 // writes one ledger row per successful charge.
 func TestAccountService_commitCharges(t *testing.T) {
 	ctx := context.Background()
-	db := NewDB(filepath.Join(t.TempDir(), "batch.db"))
-	if err := db.Open(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenFile(t)
 	s := NewAccountService(db)
 	a, _, err := s.CreateAPIKey(ctx, "a", enrichd.DefaultPlan(), 5, nil)
 	if err != nil {
@@ -80,11 +75,7 @@ func TestAccountService_commitCharges(t *testing.T) {
 // charge runs on a fresh connection.
 func TestAccountService_chargeConnFailure(t *testing.T) {
 	ctx := context.Background()
-	db := NewDB(filepath.Join(t.TempDir(), "fail.db"))
-	if err := db.Open(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenFile(t)
 	s := NewAccountService(db)
 	k, _, err := s.CreateAPIKey(ctx, "k", enrichd.DefaultPlan(), 5, nil)
 	if err != nil {

@@ -131,10 +131,12 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 	for i, l := range lookups {
 		if cache != nil && l.keyTable == "company_keys" {
 			withGen = true
-			if docs, gen, ok := cache.lookup(keys[i], l.limit); useCached && ok && (len(fromCache) == 0 || gen == cachedGen) {
-				out[i], cachedGen = docs, gen
-				fromCache = append(fromCache, i)
-				continue
+			if useCached {
+				if docs, gen, ok := cache.lookup(keys[i], l.limit); ok && (len(fromCache) == 0 || gen == cachedGen) {
+					out[i], cachedGen = docs, gen
+					fromCache = append(fromCache, i)
+					continue
+				}
 			}
 		}
 		out[i] = make(map[string][]string)

@@ -16,7 +16,9 @@ const maxCompanyKeys = 65536
 // process, raises the generation (triggers of migration 0005), and a read
 // that uses the cache reads the generation in the same statement, so in the
 // same snapshot, as the rest of its look-ups: an entry is used only when no
-// company changed since it was read. Companies are few and change rarely,
+// company changed in that snapshot since it was read, so the cache never
+// shows a company older than the read itself sees (reader.go: when a
+// committed write becomes visible). Companies are few and change rarely,
 // while every business-email and company match looks them up: this saves
 // those matches a company key and document read (~8 µs of an email match).
 type companyKeyCache struct {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,11 +21,7 @@ import (
 // and that the readers see those writes once the traffic stops.
 func TestDB_sharedCache(t *testing.T) {
 	ctx := context.Background()
-	db := NewDB(filepath.Join(t.TempDir(), "hot.db"))
-	if err := db.Open(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenFile(t)
 	if db.hot == nil {
 		t.Fatal("no shared cache on a file store")
 	}
@@ -142,11 +137,7 @@ func TestDB_sharedCache(t *testing.T) {
 // snapshot (SQLITE_BUSY at once), once the match readers are held off.
 func TestDB_hotBegin(t *testing.T) {
 	ctx := context.Background()
-	db := NewDB(filepath.Join(t.TempDir(), "hot.db"))
-	if err := db.Open(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenFile(t)
 	conn := func() *sql.Conn {
 		t.Helper()
 		c, err := db.hotConn(ctx)

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
@@ -10,11 +9,7 @@ import (
 // that statements whose plan used to depend on them still answer by them.
 func TestQPSG(t *testing.T) {
 	ctx := context.Background()
-	db := NewDB(filepath.Join(t.TempDir(), "q.db"))
-	if err := db.Open(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := mustOpenFile(t)
 	if on, err := qpsgOnNewConn(); err != nil {
 		t.Fatal(err)
 	} else if !on {

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/internal/storeplan"
 	"github.com/enrichd/enrichd/match"
 )
 
@@ -290,10 +291,12 @@ func (s *Store) FindEmailsAtDomain(ctx context.Context, domain string, limit int
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var out []enrichd.NamedEmail
+	_, dom := storeplan.EmailDomainKey(domain)
 	for _, id := range s.byDomain[strings.ToLower(domain)] {
 		p := s.people[id]
 		for _, e := range p.Contact.BusinessEmails {
-			if e.Status == enrichd.StatusGuessed || !strings.HasSuffix(strings.ToLower(e.Address), "@"+domain) {
+			// The stores' rule: guessed and invalid addresses never teach a pattern.
+			if !storeplan.UsableEmailAt(e.Address, e.Status, dom) {
 				continue
 			}
 			out = append(out, enrichd.NamedEmail{Address: e.Address, FirstName: p.FirstName, LastName: p.LastName})
