@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/enrichd/enrichd"
 )
@@ -107,10 +108,6 @@ func (db *DB) findDocsByKeysIn(ctx context.Context, lookups []keyLookup) ([]map[
 // entries answer look-ups only when useCached; fresh reads are stored in it
 // either way.
 func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cache *companyKeyCache, useCached bool) ([]map[string][]string, error) {
-	type part struct {
-		l   int // lookup
-		key string
-	}
 	out := make([]map[string][]string, len(lookups))
 	keys := make([][]string, len(lookups))
 	total := 0
@@ -124,7 +121,7 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 	if total >= 32 {
 		cache = nil // the generation would not cover every statement
 	}
-	var todo []part
+	var todo []keyPart
 	var fromCache []int // lookups answered by the cache
 	var cachedGen int64
 	withGen := false // read the company generation with the look-ups
@@ -141,27 +138,20 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 		}
 		out[i] = make(map[string][]string)
 		for _, key := range keys[i] {
-			todo = append(todo, part{i, key})
+			todo = append(todo, keyPart{i, key})
 		}
 	}
 	gen := int64(-1)
 	for first := true; len(todo) > 0 || first && withGen; first = false {
 		n := min(len(todo), 32)
-		sqlParts := make([]string, n, n+1)
 		args := make([]driver.Value, 0, 2*n)
-		for i, p := range todo[:n] {
-			l := &lookups[p.l]
-			// NOTE: the key's position, not the key, comes back: no string to copy out per row.
-			sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, d.doc FROM %s k JOIN %s d ON d.id = k.%s WHERE k.key = ? ORDER BY k.%s LIMIT ?)`,
-				i, l.keyTable, l.docTable, l.idColumn, l.idColumn)
-			args = append(args, p.key, int64(l.limit))
-		}
-		if first && withGen {
-			sqlParts = append(sqlParts, companyGenerationSQL)
+		for _, p := range todo[:n] {
+			args = append(args, p.key, int64(lookups[p.l].limit))
 		}
 		batch := todo[:n]
 		todo = todo[n:]
-		err := db.readRows(ctx, strings.Join(sqlParts, " UNION ALL "), args, func(row []driver.Value) error {
+		query := db.docsSQL.get(lookups, batch, first && withGen)
+		err := db.readRows(ctx, query, args, func(row []driver.Value) error {
 			i, _ := row[0].(int64)
 			if i < 0 {
 				gen, _ = row[1].(int64)
@@ -201,4 +191,56 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 		}
 	}
 	return out, nil
+}
+
+// keyPart is one key of one lookup of findDocsByKeysCached.
+type keyPart struct {
+	l   int // lookup
+	key string
+}
+
+// docsSQLCache keeps the statements of findDocsByKeysCached by shape (the
+// tables of each part, and whether the generation is read): building one
+// costs a Sprintf per key, as much as a fifth of an identifier look-up's Go
+// side, and there are few shapes.
+type docsSQLCache struct {
+	mu sync.RWMutex
+	m  map[string]string
+}
+
+func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, withGen bool) string {
+	var buf [256]byte
+	sig := buf[:0]
+	for _, p := range parts {
+		l := &lookups[p.l]
+		sig = append(append(append(append(sig, l.keyTable...), ' '), l.docTable...), ' ')
+		sig = append(append(sig, l.idColumn...), ',')
+	}
+	if withGen {
+		sig = append(sig, 'g')
+	}
+	c.mu.RLock()
+	query, ok := c.m[string(sig)]
+	c.mu.RUnlock()
+	if ok {
+		return query
+	}
+	sqlParts := make([]string, len(parts), len(parts)+1)
+	for i, p := range parts {
+		l := &lookups[p.l]
+		// NOTE: the key's position, not the key, comes back: no string to copy out per row.
+		sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, d.doc FROM %s k JOIN %s d ON d.id = k.%s WHERE k.key = ? ORDER BY k.%s LIMIT ?)`,
+			i, l.keyTable, l.docTable, l.idColumn, l.idColumn)
+	}
+	if withGen {
+		sqlParts = append(sqlParts, companyGenerationSQL)
+	}
+	query = strings.Join(sqlParts, " UNION ALL ")
+	c.mu.Lock()
+	if c.m == nil || len(c.m) > 4096 {
+		c.m = map[string]string{} // bounded: shapes come from the code, not from requests
+	}
+	c.m[string(sig)] = query
+	c.mu.Unlock()
+	return query
 }

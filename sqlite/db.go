@@ -41,6 +41,7 @@ type DB struct {
 	privateCache bool // set before Open (tests): the request path on the pool, without a shared cache
 
 	companyKeys *companyKeyCache // company docs by key, at a company generation
+	docsSQL     docsSQLCache     // statements of findDocsByKeysCached by shape
 }
 
 // stmt returns the prepared statement of query, preparing it on first use.
