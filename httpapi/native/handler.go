@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
 )
 
@@ -112,26 +113,42 @@ func (h *handler) putBuf(b *bytes.Buffer) {
 }
 
 // writeJSON encodes v into a pooled buffer and writes it with an exact
-// Content-Length, so that a failed encoding can still become a clean 500.
+// Content-Length (one write, no chunking), so that a failed encoding can still
+// become a clean 500. The answers of the API write themselves (encode.go);
+// anything else, or a value the writer cannot render as encoding/json would,
+// goes through encoding/json.
 func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := h.getBuf()
-	defer h.putBuf(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		if h.s.Logger != nil {
-			h.s.Logger.Error("encode response", "err", err)
+	jw := jsonw.Get()
+	defer jsonw.Put(jw)
+	a, ok := v.(jsonAppender)
+	if ok {
+		a.appendJSON(jw)
+		jw.Byte('\n')
+	}
+	if !ok || jw.Failed() {
+		jw.B = jw.B[:0]
+		buf := bytes.NewBuffer(jw.B)
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			if h.s.Logger != nil {
+				h.s.Logger.Error("encode response", "err", err)
+			}
+			buf.Reset()
+			status = http.StatusInternalServerError
+			buf.WriteString(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")
 		}
-		buf.Reset()
-		status = http.StatusInternalServerError
-		buf.WriteString(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")
+		jw.B = buf.Bytes()
 	}
 	hdr := w.Header()
-	hdr.Set("Content-Type", "application/json; charset=utf-8")
-	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
+	hdr["Content-Type"] = contentTypeJSON
+	hdr["Content-Length"] = []string{strconv.Itoa(len(jw.B))}
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(jw.B)
 }
+
+// contentTypeJSON is shared by every answer: net/http only reads it.
+var contentTypeJSON = []string{"application/json; charset=utf-8"}
 
 // setCreditHeaders mirrors the body's credits in headers for clients that
 // meter without parsing bodies.
