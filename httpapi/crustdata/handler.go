@@ -259,7 +259,7 @@ func (h *handler) handlePersonEnrich(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	w.Header().Set("x-credits-used", strconv.FormatInt(credits, 10))
-	writeJSON(w, http.StatusOK, results)
+	writeJSON(w, http.StatusOK, enrichResults(results))
 	return nil
 }
 
@@ -437,7 +437,7 @@ func (h *handler) handlePersonSearch(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	w.Header().Set("x-credits-used", strconv.FormatInt(credits, 10))
-	writeJSON(w, http.StatusOK, resp)
+	writeJSON(w, http.StatusOK, &resp)
 	return nil
 }
 

@@ -11,16 +11,16 @@ import (
 // back to encoding/json for anything else or when the writer fails.
 type jsonAppender interface{ appendJSON(w *jsonw.W) }
 
-func (r *personResponse) appendJSON(w *jsonw.W) {
+func (r *personResponse) AppendJSON(w *jsonw.W) {
 	w.Byte('{')
 	w.OptString("request_id", r.RequestID)
 	r.personResult.appendMembers(w)
 	w.Key("credits")
-	r.Credits.appendJSON(w)
+	r.Credits.AppendJSON(w)
 	w.Byte('}')
 }
 
-func (r *personResult) appendJSON(w *jsonw.W) {
+func (r *personResult) AppendJSON(w *jsonw.W) {
 	w.Byte('{')
 	r.appendMembers(w)
 	w.Byte('}')
@@ -75,7 +75,7 @@ func (r *personResult) appendMembers(w *jsonw.W) {
 	}
 }
 
-func (c credits) appendJSON(w *jsonw.W) {
+func (c credits) AppendJSON(w *jsonw.W) {
 	w.Raw(`{"used":`)
 	w.Int(c.Used)
 	w.Raw(`,"remaining":`)
@@ -83,7 +83,7 @@ func (c credits) appendJSON(w *jsonw.W) {
 	w.Byte('}')
 }
 
-func (r *batchResponse) appendJSON(w *jsonw.W) {
+func (r *batchResponse) AppendJSON(w *jsonw.W) {
 	w.Byte('{')
 	w.OptString("request_id", r.RequestID)
 	w.Key("results")
@@ -98,14 +98,14 @@ func (r *batchResponse) appendJSON(w *jsonw.W) {
 				if v == nil {
 					w.Raw("null")
 				} else {
-					v.appendJSON(w)
+					v.AppendJSON(w)
 				}
 			case *itemError:
 				if v == nil {
 					w.Raw("null")
 				} else {
 					w.Raw(`{"error":`)
-					v.Error.appendJSON(w)
+					v.Error.AppendJSON(w)
 					w.Byte('}')
 				}
 			case nil:
@@ -117,17 +117,17 @@ func (r *batchResponse) appendJSON(w *jsonw.W) {
 		w.Byte(']')
 	}
 	w.Key("credits")
-	r.Credits.appendJSON(w)
+	r.Credits.AppendJSON(w)
 	w.Byte('}')
 }
 
-func (e errorEnvelope) appendJSON(w *jsonw.W) {
+func (e errorEnvelope) AppendJSON(w *jsonw.W) {
 	w.Raw(`{"error":`)
-	e.Error.appendJSON(w)
+	e.Error.AppendJSON(w)
 	w.Byte('}')
 }
 
-func (b *errorBody) appendJSON(w *jsonw.W) {
+func (b *errorBody) AppendJSON(w *jsonw.W) {
 	w.Byte('{')
 	w.Key("code")
 	w.String(b.Code)
@@ -156,7 +156,7 @@ func (b *errorBody) appendJSON(w *jsonw.W) {
 	w.Byte('}')
 }
 
-func (r *companyResponse) appendJSON(w *jsonw.W) {
+func (r *companyResponse) AppendJSON(w *jsonw.W) {
 	w.Byte('{')
 	w.OptString("request_id", r.RequestID)
 	w.Key("match")
@@ -168,11 +168,11 @@ func (r *companyResponse) appendJSON(w *jsonw.W) {
 	w.Key("confidence")
 	w.Float(r.Confidence)
 	w.Key("credits")
-	r.Credits.appendJSON(w)
+	r.Credits.AppendJSON(w)
 	w.Byte('}')
 }
 
-func (r *searchResponse) appendJSON(w *jsonw.W) {
+func (r *searchResponse) AppendJSON(w *jsonw.W) {
 	w.Byte('{')
 	w.OptString("request_id", r.RequestID)
 	w.Key("people")
@@ -197,6 +197,6 @@ func (r *searchResponse) appendJSON(w *jsonw.W) {
 		w.Int(int64(*r.TotalCount))
 	}
 	w.Key("credits")
-	r.Credits.appendJSON(w)
+	r.Credits.AppendJSON(w)
 	w.Byte('}')
 }

@@ -36,7 +36,7 @@ func TestAppendJSON_Equivalence(t *testing.T) {
 	}
 	cr := func() credits { return credits{Used: int64(g.N()), Remaining: int64(g.N())} }
 	for i := range 2000 {
-		var values []jsonAppender
+		var values []jsonw.Appender
 		values = append(values, &personResponse{RequestID: g.S(), personResult: result(), Credits: cr()})
 		batch := &batchResponse{RequestID: g.S(), Credits: cr()}
 		if g.R.IntN(5) > 0 {
@@ -73,7 +73,7 @@ func TestAppendJSON_Equivalence(t *testing.T) {
 			enc.SetEscapeHTML(false)
 			stdErr := enc.Encode(v)
 			var w jsonw.W
-			v.appendJSON(&w)
+			v.AppendJSON(&w)
 			w.Byte('\n')
 			switch {
 			case stdErr != nil && !w.Failed():

@@ -6,7 +6,6 @@ package native
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -40,7 +39,7 @@ const batchWorkers = 4
 type handler struct {
 	s       *kit.Services
 	dialect kit.Dialect
-	bufs    sync.Pool // *bytes.Buffer for request and response bodies
+	bufs    sync.Pool // *bytes.Buffer for request bodies
 }
 
 // NewHandler returns the native API: a mux over its own routes, each protected by s.Kit.
@@ -112,39 +111,14 @@ func (h *handler) putBuf(b *bytes.Buffer) {
 	h.bufs.Put(b)
 }
 
-// writeJSON encodes v into a pooled buffer and writes it with an exact
-// Content-Length (one write, no chunking), so that a failed encoding can still
-// become a clean 500. The answers of the API write themselves (encode.go);
-// anything else, or a value the writer cannot render as encoding/json would,
-// goes through encoding/json.
+// writeJSON writes v with an exact Content-Length (one write, no chunking);
+// a failed encoding still becomes a clean 500. The answers of the API write
+// themselves (encode.go).
 func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	jw := jsonw.Get()
-	defer jsonw.Put(jw)
-	a, ok := v.(jsonAppender)
-	if ok {
-		a.appendJSON(jw)
-		jw.Byte('\n')
+	err := jsonw.Respond(w, status, contentTypeJSON, v, `{"error":{"code":"internal","message":"Internal error."}}`+"\n")
+	if err != nil && h.s.Logger != nil {
+		h.s.Logger.Error("encode response", "err", err)
 	}
-	if !ok || jw.Failed() {
-		jw.B = jw.B[:0]
-		buf := bytes.NewBuffer(jw.B)
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(v); err != nil {
-			if h.s.Logger != nil {
-				h.s.Logger.Error("encode response", "err", err)
-			}
-			buf.Reset()
-			status = http.StatusInternalServerError
-			buf.WriteString(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")
-		}
-		jw.B = buf.Bytes()
-	}
-	hdr := w.Header()
-	hdr["Content-Type"] = contentTypeJSON
-	hdr["Content-Length"] = []string{strconv.Itoa(len(jw.B))}
-	w.WriteHeader(status)
-	_, _ = w.Write(jw.B)
 }
 
 // contentTypeJSON is shared by every answer: net/http only reads it.

@@ -322,3 +322,12 @@ func (w *W) GuessedEmail(g *enrichd.GuessedEmail) {
 	w.String(g.Status)
 	w.Byte('}')
 }
+
+// NullString appends *s, or null when s is nil.
+func (w *W) NullString(s *string) {
+	if s == nil {
+		w.Raw("null")
+		return
+	}
+	w.String(*s)
+}
