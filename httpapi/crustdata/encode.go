@@ -370,3 +370,20 @@ func appendEmails(w *jsonw.W, es []emailRecord) {
 	}
 	w.Byte(']')
 }
+
+// setList sets the array field whose JSON name is key, for the fast path of
+// decodeBody; any other key (options, or a name encoding/json would match by
+// case folding) sends the body through encoding/json.
+func (q *enrichRequest) setList(key []byte, v []string) bool {
+	switch string(key) {
+	case "professional_network_profile_urls":
+		q.ProfessionalNetworkProfileURLs = v
+	case "business_emails":
+		q.BusinessEmails = v
+	case "fields":
+		q.Fields = v
+	default:
+		return false
+	}
+	return true
+}

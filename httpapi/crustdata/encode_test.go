@@ -3,8 +3,10 @@ package crustdata
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 
+	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
 	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/internal/jsonw/jsonwtest"
 )
@@ -99,4 +101,27 @@ func TestAppendJSON_ProjectedFails(t *testing.T) {
 	if !w.Failed() {
 		t.Fatal("a projected map did not fail the writer")
 	}
+}
+
+// Ensure the fast path of decodeBody reads what encoding/json reads.
+func FuzzDecode_Lists(f *testing.F) {
+	for _, s := range []string{`{"business_emails":["a@b.com"]}`, `{"professional_network_profile_urls":["x"],"fields":[]}`,
+		`{"Business_Emails":["x"]}`, `{"business_emails":["a"],"preview":true}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var fast enrichRequest
+		if !flatjson.ScanLists(data, fast.setList) {
+			return
+		}
+		var want enrichRequest
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&want); err != nil {
+			t.Fatalf("fast path accepted %q, encoding/json did not: %v", data, err)
+		}
+		if !reflect.DeepEqual(fast, want) {
+			t.Fatalf("%q: fast %+v, encoding/json %+v", data, fast, want)
+		}
+	})
 }

@@ -1,5 +1,6 @@
-// Package flatjson reads the common shape of an enrichment request body, an
-// object of plain strings such as {"email":"a@b.com"}, without reflection.
+// Package flatjson reads the common shapes of an enrichment request body, an
+// object of plain strings such as {"email":"a@b.com"} or of arrays of them
+// ({"business_emails":["a@b.com"]}), without reflection.
 //
 // NOTE: it is a fast path only. It accepts nothing that encoding/json would
 // read differently: any other shape (numbers, nesting, escapes, invalid
@@ -15,6 +16,48 @@ import "unicode/utf8"
 // escapes and set accepted every key. set receives the key's raw bytes,
 // which it must not keep.
 func Scan(data []byte, set func(key []byte, value string) bool) bool {
+	return scan(data, func(key []byte, data []byte, i int) (int, bool) {
+		val, i, ok := str(data, i)
+		return i, ok && set(key, string(val))
+	})
+}
+
+// ScanLists is Scan for an object whose values are all arrays of such
+// strings; an empty array is an empty, non-nil slice, as encoding/json makes it.
+func ScanLists(data []byte, set func(key []byte, values []string) bool) bool {
+	return scan(data, func(key []byte, data []byte, i int) (int, bool) {
+		if i >= len(data) || data[i] != '[' {
+			return i, false
+		}
+		values := []string{}
+		i = skip(data, i+1)
+		if i < len(data) && data[i] == ']' {
+			return i + 1, set(key, values)
+		}
+		for {
+			val, j, ok := str(data, i)
+			if !ok {
+				return i, false
+			}
+			values = append(values, string(val))
+			if i = skip(data, j); i >= len(data) {
+				return i, false
+			}
+			switch data[i] {
+			case ',':
+				i = skip(data, i+1)
+			case ']':
+				return i + 1, set(key, values)
+			default:
+				return i, false
+			}
+		}
+	})
+}
+
+// scan walks one object, reading each value with value, which returns the
+// index after the value and whether it was accepted.
+func scan(data []byte, value func(key, data []byte, i int) (int, bool)) bool {
 	i := skip(data, 0)
 	if i >= len(data) || data[i] != '{' {
 		return false
@@ -24,7 +67,7 @@ func Scan(data []byte, set func(key []byte, value string) bool) bool {
 		return skip(data, i+1) == len(data)
 	}
 	for {
-		var key, val []byte
+		var key []byte
 		var ok bool
 		if key, i, ok = str(data, i); !ok {
 			return false
@@ -32,14 +75,10 @@ func Scan(data []byte, set func(key []byte, value string) bool) bool {
 		if i = skip(data, i); i >= len(data) || data[i] != ':' {
 			return false
 		}
-		if val, i, ok = str(data, skip(data, i+1)); !ok {
+		if i, ok = value(key, data, skip(data, i+1)); !ok {
 			return false
 		}
-		if !set(key, string(val)) {
-			return false
-		}
-		i = skip(data, i)
-		if i >= len(data) {
+		if i = skip(data, i); i >= len(data) {
 			return false
 		}
 		switch data[i] {

@@ -2,6 +2,7 @@ package flatjson_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 
 	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
@@ -38,4 +39,25 @@ func TestScan_Refused(t *testing.T) {
 	if flatjson.Scan([]byte(`{"a":"1","b":"2"}`), func(k []byte, v string) bool { return string(k) == "a" }) {
 		t.Fatal("accepted a refused key")
 	}
+}
+
+// Ensure whatever ScanLists accepts, encoding/json reads as the same members.
+func FuzzScanLists(f *testing.F) {
+	for _, s := range []string{`{"a":["x"]}`, ` { "a" : [ "1" , "2" ] , "b":[] } `, `{}`, `{"a":["x"],"a":["y"]}`, `{"a":[1]}`,
+		`{"a":["x",]}`, `{"a":"x"}`, `{"a":[["x"]]}`, "{\"a\":[\"\xff\"]}"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got := map[string][]string{}
+		if !flatjson.ScanLists(data, func(k []byte, v []string) bool { got[string(k)] = v; return true }) {
+			return
+		}
+		var want map[string][]string
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("ScanLists accepted %q, encoding/json did not: %v", data, err)
+		}
+		if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("%q: got %#v, want %#v", data, got, want)
+		}
+	})
 }
