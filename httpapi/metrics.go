@@ -27,6 +27,10 @@ type Metrics struct {
 	// children caches the per-(route, status) series: looking a child up by
 	// label values hashes every label on each call.
 	children sync.Map // routeStatus → *routeSeries
+	// outcomes and charges cache the metering series the same way: each
+	// enrichment reports one of each.
+	outcomes sync.Map // [3]string{api, endpoint, outcome} → prometheus.Counter
+	charges  sync.Map // [2]string{api, endpoint} → prometheus.Counter
 }
 
 type routeStatus struct {
@@ -83,15 +87,26 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
 // ObserveMatch implements kit.Metrics.
 func (m *Metrics) ObserveMatch(api, endpoint, outcome string) {
-	m.matches.WithLabelValues(api, endpoint, outcome).Inc()
+	k := [3]string{api, endpoint, outcome}
+	c, ok := m.outcomes.Load(k)
+	if !ok {
+		c, _ = m.outcomes.LoadOrStore(k, m.matches.WithLabelValues(api, endpoint, outcome))
+	}
+	c.(prometheus.Counter).Inc()
 }
 
 // ObserveCredits implements kit.Metrics. Grants (negative amounts) are not
 // charges and are ignored: a Prometheus counter only goes up.
 func (m *Metrics) ObserveCredits(api, endpoint string, credits int64) {
-	if credits > 0 {
-		m.credits.WithLabelValues(api, endpoint).Add(float64(credits))
+	if credits <= 0 {
+		return
 	}
+	k := [2]string{api, endpoint}
+	c, ok := m.charges.Load(k)
+	if !ok {
+		c, _ = m.charges.LoadOrStore(k, m.credits.WithLabelValues(api, endpoint))
+	}
+	c.(prometheus.Counter).Add(float64(credits))
 }
 
 func (m *Metrics) observeRequest(route string, status int, d time.Duration) {

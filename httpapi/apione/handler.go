@@ -13,9 +13,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
+	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/match"
 )
@@ -124,8 +125,11 @@ func decodeRequest(body io.Reader) (*enrichRequest, error) {
 		return nil, &enrichd.Error{Code: codeMissingParam, Message: "Request body is empty. " + wantParams}
 	}
 	var req enrichRequest
-	if err := json.Unmarshal(data, &req); err != nil {
-		return nil, jsonError(err)
+	if !flatjson.Scan(data, req.setString) {
+		req = enrichRequest{}
+		if err := json.Unmarshal(data, &req); err != nil {
+			return nil, jsonError(err)
+		}
 	}
 	if err := req.validate(); err != nil {
 		return nil, err
@@ -313,31 +317,13 @@ func opt(s string) *string {
 	return &s
 }
 
-// bufPool recycles response buffers: encoding into a buffer first lets the
-// response carry a Content-Length and keeps encoding failures out of a
-// half-written body.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeJSON writes v as the JSON response with status.
+// writeJSON writes v as the JSON response with status, in one write with an
+// exact Content-Length; the success envelope writes itself (encode.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 64<<10 {
-			bufPool.Put(buf)
-		}
-	}()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Only a programming error gets here; keep the envelope.
-		buf.Reset()
-		buf.WriteString(`{"status":"error","request_id":"","credits_used":0,"error":"internal_error","message":"Internal server error."}` + "\n")
-		status = http.StatusInternalServerError
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	// Only a programming error can fail the encoding; keep the envelope.
+	_ = jsonw.Respond(w, status, contentTypeJSON, v,
+		`{"status":"error","request_id":"","credits_used":0,"error":"internal_error","message":"Internal server error."}`+"\n")
 }
+
+// contentTypeJSON is shared by every answer: net/http only reads it.
+var contentTypeJSON = []string{"application/json; charset=utf-8"}

@@ -12,9 +12,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
+	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/match"
 )
@@ -137,8 +138,11 @@ func decodeRequest(body io.Reader) (*enrichRequest, error) {
 		return nil, &enrichd.Error{Code: codeUnprocessable, Message: "Malformed JSON: the request body is empty."}
 	}
 	var req enrichRequest
-	if err := json.Unmarshal(data, &req); err != nil {
-		return nil, jsonError(err)
+	if !flatjson.Scan(data, req.setString) {
+		req = enrichRequest{}
+		if err := json.Unmarshal(data, &req); err != nil {
+			return nil, jsonError(err)
+		}
 	}
 	req.trim()
 	if err := req.validate(); err != nil {
@@ -346,31 +350,13 @@ func splitName(full string) (first, last string) {
 	return full, ""
 }
 
-// bufPool recycles response buffers: encoding into a buffer first lets the
-// response carry a Content-Length and keeps encoding failures out of a
-// half-written body.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeJSON writes v as the JSON response with status.
+// writeJSON writes v as the JSON response with status, in one write with an
+// exact Content-Length; the answer writes itself (encode.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 64<<10 {
-			bufPool.Put(buf)
-		}
-	}()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Only a programming error (e.g. a NaN) gets here; keep the envelope.
-		buf.Reset()
-		buf.WriteString(`{"statusCode":500,"error":"Internal Server Error","message":"Internal server error"}` + "\n")
-		status = http.StatusInternalServerError
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	// Only a programming error (e.g. a NaN) can fail the encoding; keep the envelope.
+	_ = jsonw.Respond(w, status, contentTypeJSON, v,
+		`{"statusCode":500,"error":"Internal Server Error","message":"Internal server error"}`+"\n")
 }
+
+// contentTypeJSON is shared by every answer: net/http only reads it.
+var contentTypeJSON = []string{"application/json; charset=utf-8"}

@@ -1,12 +1,11 @@
 package crustdata
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"sort"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 )
 
 // Local error codes for statuses the core has no code for; they never leave
@@ -95,23 +94,18 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, k.status, body)
 }
 
-// writeJSON writes v as the response body with status. NOTE: HTML escaping
-// is off so that "&" in names and titles reads as the vendor writes it.
+// writeJSON writes v as the response body with status, in one write with an
+// exact Content-Length. NOTE: HTML escaping is off so that "&" in names and
+// titles reads as the vendor writes it. The enrich and search answers write
+// themselves (encode.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Only our own types are written; failing here is a bug, not input.
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusInternalServerError)
-		w.Write([]byte(`{"error":{"type":"internal_error","message":"Internal server error. Please retry with backoff.","metadata":[]}}` + "\n"))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	// Only our own types are written; failing here is a bug, not input.
+	_ = jsonw.Respond(w, status, contentTypeJSON, v,
+		`{"error":{"type":"internal_error","message":"Internal server error. Please retry with backoff.","metadata":[]}}`+"\n")
 }
+
+// contentTypeJSON is shared by every answer: net/http only reads it.
+var contentTypeJSON = []string{"application/json"}
 
 // invalid returns an EINVALID error with a message and, optionally, the
 // request field it concerns.

@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/match"
 	"github.com/enrichd/enrichd/searchql"
@@ -110,8 +111,15 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return decodeBody(body, v)
 }
 
-// decodeBody is decode's pure part, fuzzed on its own.
+// decodeBody is decode's pure part, fuzzed on its own. An enrich body made
+// of string arrays only, the usual one, skips reflection (flatjson).
 func decodeBody(body []byte, v any) error {
+	if req, ok := v.(*enrichRequest); ok {
+		if flatjson.ScanLists(body, req.setList) {
+			return nil
+		}
+		*req = enrichRequest{}
+	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return invalid("", "Request body is required: a JSON object.")
 	}
@@ -258,8 +266,8 @@ func (h *handler) handlePersonEnrich(w http.ResponseWriter, r *http.Request) err
 	if _, err := h.s.Kit.Charge(r, enrichd.APICrustdata, endpointEnrich, outcome, credits); err != nil {
 		return err
 	}
-	w.Header().Set("x-credits-used", strconv.FormatInt(credits, 10))
-	writeJSON(w, http.StatusOK, results)
+	w.Header()["X-Credits-Used"] = []string{strconv.FormatInt(credits, 10)} // canonical already: no re-casing per request
+	writeJSON(w, http.StatusOK, enrichResults(results))
 	return nil
 }
 
@@ -436,8 +444,8 @@ func (h *handler) handlePersonSearch(w http.ResponseWriter, r *http.Request) err
 	if _, err := h.s.Kit.Charge(r, enrichd.APICrustdata, endpointSearch, outcome, credits); err != nil {
 		return err
 	}
-	w.Header().Set("x-credits-used", strconv.FormatInt(credits, 10))
-	writeJSON(w, http.StatusOK, resp)
+	w.Header()["X-Credits-Used"] = []string{strconv.FormatInt(credits, 10)} // canonical already: no re-casing per request
+	writeJSON(w, http.StatusOK, &resp)
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
 )
 
 // rawItem is one undecoded batch item; items are decoded one by one so that
@@ -111,8 +112,11 @@ func kindName(t reflect.Type) string {
 // EINVALID error listing every problem found.
 func decodeEnrich(data []byte) (reqs []personRequest, batch bool, err error) {
 	var body enrichBody
-	if err := decodeStrict(data, &body, ""); err != nil {
-		return nil, false, err
+	if !flatjson.Scan(data, body.personRequest.setString) {
+		body = enrichBody{}
+		if err := decodeStrict(data, &body, ""); err != nil {
+			return nil, false, err
+		}
 	}
 	if body.Requests == nil {
 		problems := map[string]string{}
@@ -158,6 +162,40 @@ func decodeEnrich(data []byte) (reqs []personRequest, batch bool, err error) {
 		return nil, true, invalid(problems)
 	}
 	return reqs, true, nil
+}
+
+// setString sets the string field whose JSON name is key, for the fast path
+// of decodeEnrich; it reports false for any other key, options included.
+func (p *personRequest) setString(key []byte, v string) bool {
+	switch string(key) {
+	case "linkedin_url":
+		p.LinkedInURL = v
+	case "email":
+		p.Email = v
+	case "phone":
+		p.Phone = v
+	case "full_name":
+		p.FullName = v
+	case "first_name":
+		p.FirstName = v
+	case "last_name":
+		p.LastName = v
+	case "company_name":
+		p.CompanyName = v
+	case "company_domain":
+		p.CompanyDomain = v
+	case "company_linkedin_url":
+		p.CompanyLinkedInURL = v
+	case "title":
+		p.Title = v
+	case "country":
+		p.Country = v
+	case "city":
+		p.City = v
+	default:
+		return false
+	}
+	return true
 }
 
 // invalid builds the EINVALID error for a set of field problems, with a

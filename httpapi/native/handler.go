@@ -6,13 +6,13 @@ package native
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
 )
 
@@ -39,7 +39,7 @@ const batchWorkers = 4
 type handler struct {
 	s       *kit.Services
 	dialect kit.Dialect
-	bufs    sync.Pool // *bytes.Buffer for request and response bodies
+	bufs    sync.Pool // *bytes.Buffer for request bodies
 }
 
 // NewHandler returns the native API: a mux over its own routes, each protected by s.Kit.
@@ -111,27 +111,18 @@ func (h *handler) putBuf(b *bytes.Buffer) {
 	h.bufs.Put(b)
 }
 
-// writeJSON encodes v into a pooled buffer and writes it with an exact
-// Content-Length, so that a failed encoding can still become a clean 500.
+// writeJSON writes v with an exact Content-Length (one write, no chunking);
+// a failed encoding still becomes a clean 500. The answers of the API write
+// themselves (encode.go).
 func (h *handler) writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := h.getBuf()
-	defer h.putBuf(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		if h.s.Logger != nil {
-			h.s.Logger.Error("encode response", "err", err)
-		}
-		buf.Reset()
-		status = http.StatusInternalServerError
-		buf.WriteString(`{"error":{"code":"internal","message":"Internal error."}}` + "\n")
+	err := jsonw.Respond(w, status, contentTypeJSON, v, `{"error":{"code":"internal","message":"Internal error."}}`+"\n")
+	if err != nil && h.s.Logger != nil {
+		h.s.Logger.Error("encode response", "err", err)
 	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", "application/json; charset=utf-8")
-	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
 }
+
+// contentTypeJSON is shared by every answer: net/http only reads it.
+var contentTypeJSON = []string{"application/json; charset=utf-8"}
 
 // setCreditHeaders mirrors the body's credits in headers for clients that
 // meter without parsing bodies.

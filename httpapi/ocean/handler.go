@@ -6,17 +6,15 @@
 package ocean
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
 	"github.com/enrichd/enrichd/match"
 )
@@ -391,31 +389,12 @@ func opt(s string) *string {
 	return &s
 }
 
-// bufPool recycles response buffers: encoding into a buffer first lets the
-// response carry a Content-Length and keeps encoding failures out of a
-// half-written body.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeJSON writes v as the JSON response with status.
+// writeJSON writes v as the JSON response with status, in one write with an
+// exact Content-Length; the answer writes itself (encode.go).
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 64<<10 {
-			bufPool.Put(buf)
-		}
-	}()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		// Only a programming error gets here; keep the envelope.
-		buf.Reset()
-		buf.WriteString(`{"detail":"Internal Server Error"}` + "\n")
-		status = http.StatusInternalServerError
-	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	// Only a programming error can fail the encoding; keep the envelope.
+	_ = jsonw.Respond(w, status, contentTypeJSON, v, `{"detail":"Internal Server Error"}`+"\n")
 }
+
+// contentTypeJSON is shared by every answer: net/http only reads it.
+var contentTypeJSON = []string{"application/json"}
