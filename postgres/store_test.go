@@ -20,6 +20,35 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// Ensure the suite also passes during a bulk load (indexes dropped, old keys
+// derived from docs, asynchronous commits) and with every batch written as a
+// retried one is (INSERT … ON CONFLICT instead of COPY).
+func TestStore_Modes(t *testing.T) {
+	t.Run("Bulk", func(t *testing.T) {
+		storetest.Run(t, func(tb testing.TB) storetest.Stores {
+			db := MustOpenDB(tb)
+			ingest := postgres.NewIngestService(db, storetest.NewKeyer())
+			if err := ingest.BeginBulk(context.Background()); err != nil {
+				tb.Fatal(err)
+			}
+			tb.Cleanup(func() {
+				if err := ingest.EndBulk(context.Background()); err != nil {
+					tb.Error(err)
+				}
+			})
+			return storetest.Stores{People: postgres.NewPersonService(db), Companies: postgres.NewCompanyService(db), Ingest: ingest}
+		})
+	})
+	t.Run("NoCopy", func(t *testing.T) {
+		storetest.Run(t, func(tb testing.TB) storetest.Stores {
+			db := MustOpenDB(tb)
+			ingest := postgres.NewIngestService(db, storetest.NewKeyer())
+			ingest.DisableCopy()
+			return storetest.Stores{People: postgres.NewPersonService(db), Companies: postgres.NewCompanyService(db), Ingest: ingest}
+		})
+	})
+}
+
 // Ensure migrations apply on a fresh schema, are not applied again on
 // reopen, and that SchemaCurrent tells an old schema from a current one.
 func TestDB_Migrate(t *testing.T) {

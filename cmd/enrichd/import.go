@@ -114,17 +114,22 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 	}
 
 	dsn := resolveDB(fs, *db, env)
-	useBulk := *bulk == "on" || (*bulk == "auto" && bulkPays(dsn, inputs))
-	batchSet := false
-	fs.Visit(func(f *flag.Flag) { batchSet = batchSet || f.Name == "batch" })
-	if useBulk && !batchSet {
-		*batch = importer.DefaultBulkBatchSize
-	}
 	st, err := openStores(ctx, dsn, true)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	useBulk := *bulk == "on"
+	if *bulk == "auto" {
+		if useBulk, err = bulkPays(ctx, dsn, st, inputs); err != nil {
+			return err
+		}
+	}
+	batchSet := false
+	fs.Visit(func(f *flag.Flag) { batchSet = batchSet || f.Name == "batch" })
+	if useBulk && !batchSet {
+		*batch = importer.DefaultBulkBatchSize
+	}
 
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)
@@ -181,29 +186,39 @@ func runImportFrom(ctx context.Context, args []string, env func(string) string, 
 // rebuilding the deferred indexes would cost more than it saves.
 const bulkMinBytes = 8 << 20
 
-// bulkPays reports whether an import of inputs into the store at dsn should
+// storedPersonBytes is about what a stored person takes in PostgreSQL, with
+// its keys, terms and indexes (1.1 GB for 200,000 people).
+const storedPersonBytes = 5500
+
+// bulkPays reports whether an import of inputs into store st at dsn should
 // bulk-load: the inputs are at least bulkMinBytes and at least a hundredth of
-// the store's bytes (a CSV row is ~300 bytes, a stored person ~3.5 KB, so
-// that is an import adding about a tenth of the store or more). Standard
-// input, of unknown size, is not bulk-loaded unless asked.
-func bulkPays(dsn string, inputs []*importer.Input) bool {
-	if isPostgres(dsn) {
-		return false
-	}
+// the store's bytes (a CSV row is ~300 bytes, a stored person ~3.5 KB in
+// SQLite, so that is an import adding about a tenth of the store or more).
+// PostgreSQL's size is estimated from its count of people. Standard input,
+// of unknown size, is not bulk-loaded unless asked.
+func bulkPays(ctx context.Context, dsn string, st *stores, inputs []*importer.Input) (bool, error) {
 	var in int64
 	for _, i := range inputs {
 		in += i.Size
 	}
 	if in < bulkMinBytes {
-		return false
+		return false, nil
 	}
 	var store int64
-	for _, suffix := range []string{"", "-wal"} {
-		if fi, err := os.Stat(dsn + suffix); err == nil {
-			store += fi.Size()
+	if st.Backend == "postgres" {
+		n, err := st.People.CountPeople(ctx)
+		if err != nil {
+			return false, fmt.Errorf("count people: %w", err)
+		}
+		store = int64(n) * storedPersonBytes
+	} else {
+		for _, suffix := range []string{"", "-wal"} {
+			if fi, err := os.Stat(dsn + suffix); err == nil {
+				store += fi.Size()
+			}
 		}
 	}
-	return in >= store/100
+	return in >= store/100, nil
 }
 
 // parseInterspersed parses flags that may come after positional arguments
