@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/internal/doccodec"
 )
 
 // Store-owned key namespaces, beside the Keyer's. They never collide with a
@@ -332,7 +333,7 @@ func (pl *planner) load(pkeys, ckeys [][]string) (err error) {
 		}
 		for id, doc := range docs {
 			var c enrichd.Company
-			if err := json.Unmarshal(doc, &c); err != nil {
+			if err := doccodec.DecodeCompany(doc, &c); err != nil {
 				return fmt.Errorf("decode company %s: %w", id, err)
 			}
 			c.ID = id
@@ -375,7 +376,7 @@ func (pl *planner) storedPerson(id string) (*personState, error) {
 		return nil, nil // key row without a person: ignore it
 	}
 	var p enrichd.Person
-	if err := json.Unmarshal(doc, &p); err != nil {
+	if err := doccodec.DecodePerson(doc, &p); err != nil {
 		return nil, fmt.Errorf("decode person %s: %w", id, err)
 	}
 	p.ID = id
@@ -749,7 +750,7 @@ func (pl *planner) finish() (*Plan, error) {
 				// stored doc, decoded again only now that the person changed
 				// (most re-imported people don't).
 				var old enrichd.Person
-				if errs[i] = json.Unmarshal(ps.oldDoc, &old); errs[i] != nil {
+				if errs[i] = doccodec.DecodePerson(ps.oldDoc, &old); errs[i] != nil {
 					return
 				}
 				oldKeys := oldPersonKeys[w.ID]
