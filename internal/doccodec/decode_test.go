@@ -106,8 +106,8 @@ func randomPerson(r *rand.Rand) *enrichd.Person {
 		Headline: word(r), Summary: word(r), Title: word(r), Seniority: word(r), Departments: wordList(r),
 		Location:  enrichd.Location{Raw: word(r), City: word(r), State: word(r), Country: word(r), CountryCode: word(r), Continent: word(r)},
 		Languages: wordList(r), Skills: wordList(r),
-		Contact: enrichd.Contact{Websites: wordList(r)},
-		Social:  enrichd.Social{LinkedInURL: word(r), LinkedInMemberID: word(r), Twitter: word(r), GitHub: word(r), Facebook: word(r)},
+		Contact:    enrichd.Contact{Websites: wordList(r)},
+		Social:     enrichd.Social{LinkedInURL: word(r), LinkedInMemberID: word(r), Twitter: word(r), GitHub: word(r), Facebook: word(r)},
 		PictureURL: word(r), Connections: r.IntN(3) * r.IntN(1e6), Followers: -r.IntN(2) * r.IntN(1e6),
 		Extra: extra(r), Sources: sources(r), CreatedAt: someTime(r), UpdatedAt: someTime(r)}
 	for range r.IntN(5) {
