@@ -401,3 +401,56 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// fill sets every field of v, recursively, to a non-zero value.
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("s")
+	case reflect.Int:
+		v.SetInt(7)
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Slice:
+		if v.Type() == reflect.TypeFor[json.RawMessage]() {
+			v.SetBytes([]byte(`{"k":[1]}`))
+			return
+		}
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range v.Len() {
+			fill(v.Index(i))
+		}
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		e := reflect.New(v.Type().Elem()).Elem()
+		fill(e)
+		m.SetMapIndex(reflect.ValueOf("a.b"), e)
+		v.Set(m)
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2026, 12, 3, 17, 0, 0, 0, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			fill(v.Field(i))
+		}
+	default:
+		panic("fill: unhandled kind " + v.Kind().String())
+	}
+}
+
+// Ensure the fast path knows every field: a field added to Person or Company
+// without a case in the decoder would send every document that has it to the
+// (exact but slow) fallback.
+func TestDecode_AllFieldsFast(t *testing.T) {
+	var p enrichd.Person
+	fill(reflect.ValueOf(&p).Elem())
+	if doc := mustMarshal(t, &p); !doccodec.FastPerson(doc) {
+		t.Fatalf("fast path gave up on %s", doc)
+	}
+	var c enrichd.Company
+	fill(reflect.ValueOf(&c).Elem())
+	if doc := mustMarshal(t, &c); !doccodec.FastCompany(doc) {
+		t.Fatalf("fast path gave up on %s", doc)
+	}
+}
