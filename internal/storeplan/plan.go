@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -873,7 +872,7 @@ func diffTerms(old, next []enrichd.SearchTerm) (add, del []enrichd.SearchTerm) {
 }
 
 func encodePerson(p *enrichd.Person) ([]byte, error) {
-	doc, err := json.Marshal(p)
+	doc, err := doccodec.EncodePerson(nil, p)
 	if err != nil {
 		return nil, fmt.Errorf("encode person %s: %w", p.ID, err)
 	}
@@ -881,7 +880,7 @@ func encodePerson(p *enrichd.Person) ([]byte, error) {
 }
 
 func encodeCompany(c *enrichd.Company) ([]byte, error) {
-	doc, err := json.Marshal(c)
+	doc, err := doccodec.EncodeCompany(nil, c)
 	if err != nil {
 		return nil, fmt.Errorf("encode company %s: %w", c.ID, err)
 	}
