@@ -30,6 +30,9 @@ import (
 // Unescaped strings of the result share one copy of doc (one allocation
 // instead of one per string), so the person keeps about len(doc) bytes alive.
 func DecodePerson(doc []byte, p *enrichd.Person) error {
+	if p == nil {
+		return json.Unmarshal(doc, p) // json's InvalidUnmarshalError
+	}
 	*p = enrichd.Person{}
 	d := getDecoder(doc)
 	ok := d.top(func() bool { return d.person(p) })
@@ -44,6 +47,9 @@ func DecodePerson(doc []byte, p *enrichd.Person) error {
 // DecodeCompany sets *c to the company in doc, exactly as json.Unmarshal would
 // into a zero Company: *c is zeroed first.
 func DecodeCompany(doc []byte, c *enrichd.Company) error {
+	if c == nil {
+		return json.Unmarshal(doc, c)
+	}
 	*c = enrichd.Company{}
 	d := getDecoder(doc)
 	ok := d.top(func() bool { return d.company(c) })

@@ -285,6 +285,14 @@ var personEdgeCases = []struct {
 
 // Ensure hand-written edge cases decode (or fail) as json.Unmarshal does.
 func TestDecodePerson_EdgeCases(t *testing.T) {
+	t.Run("NilTarget", func(t *testing.T) {
+		if err := doccodec.DecodePerson([]byte(`{}`), nil); err == nil {
+			t.Fatal("no error decoding into nil")
+		}
+		if err := doccodec.DecodeCompany([]byte(`{}`), nil); err == nil {
+			t.Fatal("no error decoding into nil")
+		}
+	})
 	for _, tc := range personEdgeCases {
 		t.Run(tc.Name, func(t *testing.T) { checkPerson(t, []byte(tc.Doc)) })
 	}
@@ -452,5 +460,22 @@ func TestDecode_AllFieldsFast(t *testing.T) {
 	fill(reflect.ValueOf(&c).Elem())
 	if doc := mustMarshal(t, &c); !doccodec.FastCompany(doc) {
 		t.Fatalf("fast path gave up on %s", doc)
+	}
+}
+
+// Ensure the fast path itself (not the fallback) decodes the edge cases it
+// claims: escapes, surrogates, invalid UTF-8, raw Extra values and times.
+func TestDecodePerson_FastEdgeCases(t *testing.T) {
+	fast := map[string]bool{}
+	for _, name := range strings.Fields(`Empty Whitespace SimpleEscapes UnicodeEscape SurrogatePair LoneHighSurrogate
+		LoneLowSurrogate HighHigh HighThenBMP HighAtEnd InvalidUTF8 EncodedSurrogate ReplacementChar DEL EmptyArrays
+		EmptyObjects Ints NegativeInt MaxInt Bools ExtraNested ExtraDuplicate ExtraEscapedKey TimeUTC TimeOffset TimeZero
+		SourcesTime`) {
+		fast[name] = true
+	}
+	for _, tc := range personEdgeCases {
+		if got, want := doccodec.FastPerson([]byte(tc.Doc)), fast[tc.Name]; got != want {
+			t.Errorf("%s: fast=%v, want %v", tc.Name, got, want)
+		}
 	}
 }

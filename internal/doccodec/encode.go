@@ -22,6 +22,9 @@ import (
 // package refuses, an invalid raw value) falls back to json.Marshal whole.
 func EncodePerson(dst []byte, p *enrichd.Person) ([]byte, error) {
 	n := len(dst)
+	if p == nil {
+		return append(dst, "null"...), nil // as json.Marshal writes a nil pointer
+	}
 	buf := buffers.Get().(*[]byte)
 	b, ok := appendPerson((*buf)[:0], p)
 	if ok {
@@ -43,6 +46,9 @@ func EncodePerson(dst []byte, p *enrichd.Person) ([]byte, error) {
 // json.Marshal's error.
 func EncodeCompany(dst []byte, c *enrichd.Company) ([]byte, error) {
 	n := len(dst)
+	if c == nil {
+		return append(dst, "null"...), nil
+	}
 	buf := buffers.Get().(*[]byte)
 	b, ok := appendCompany((*buf)[:0], c)
 	if ok {

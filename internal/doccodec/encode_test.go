@@ -64,6 +64,10 @@ func TestEncode_Equivalence(t *testing.T) {
 
 // Ensure edge values encode (or fail) as json.Marshal does.
 func TestEncodePerson_EdgeCases(t *testing.T) {
+	t.Run("Nil", func(t *testing.T) {
+		checkEncodePerson(t, nil)
+		checkEncodeCompany(t, nil)
+	})
 	for _, tc := range []struct {
 		Name   string
 		Person enrichd.Person
