@@ -2,11 +2,11 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/internal/doccodec"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -103,7 +103,7 @@ func (s *PersonService) CountPeople(ctx context.Context) (int, error) {
 
 func decodePerson(doc []byte) (*enrichd.Person, error) {
 	var p enrichd.Person
-	if err := json.Unmarshal(doc, &p); err != nil {
+	if err := doccodec.DecodePerson(doc, &p); err != nil {
 		return nil, fmt.Errorf("decode person: %w", err)
 	}
 	return &p, nil
@@ -111,7 +111,7 @@ func decodePerson(doc []byte) (*enrichd.Person, error) {
 
 func decodeCompany(doc []byte) (*enrichd.Company, error) {
 	var c enrichd.Company
-	if err := json.Unmarshal(doc, &c); err != nil {
+	if err := doccodec.DecodeCompany(doc, &c); err != nil {
 		return nil, fmt.Errorf("decode company: %w", err)
 	}
 	return &c, nil

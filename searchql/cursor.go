@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/internal/doccodec"
 )
 
 // cursor is the decoded form of an opaque page cursor: the sort keys and id
@@ -124,7 +125,7 @@ func (q *Query) Page(rows []*Row, total int) (*enrichd.PersonPage, error) {
 	}
 	for _, r := range rows {
 		p := new(enrichd.Person)
-		if err := json.Unmarshal(r.Doc, p); err != nil {
+		if err := doccodec.DecodePerson(r.Doc, p); err != nil {
 			return nil, fmt.Errorf("decode person %s: %w", r.ID, err)
 		}
 		p.ID = r.ID

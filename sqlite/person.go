@@ -4,12 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/internal/doccodec"
 )
 
 var _ enrichd.PersonService = (*PersonService)(nil)
@@ -98,7 +98,7 @@ func (s *PersonService) CountPeople(ctx context.Context) (int, error) {
 
 func decodePerson(doc []byte) (*enrichd.Person, error) {
 	var p enrichd.Person
-	if err := json.Unmarshal(doc, &p); err != nil {
+	if err := doccodec.DecodePerson(doc, &p); err != nil {
 		return nil, fmt.Errorf("decode person: %w", err)
 	}
 	return &p, nil
@@ -106,7 +106,7 @@ func decodePerson(doc []byte) (*enrichd.Person, error) {
 
 func decodeCompany(doc []byte) (*enrichd.Company, error) {
 	var c enrichd.Company
-	if err := json.Unmarshal(doc, &c); err != nil {
+	if err := doccodec.DecodeCompany(doc, &c); err != nil {
 		return nil, fmt.Errorf("decode company: %w", err)
 	}
 	return &c, nil

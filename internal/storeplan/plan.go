@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/enrichd/enrichd"
+	"github.com/enrichd/enrichd/internal/doccodec"
 )
 
 // Store-owned key namespaces, beside the Keyer's. They never collide with a
@@ -332,7 +332,7 @@ func (pl *planner) load(pkeys, ckeys [][]string) (err error) {
 		}
 		for id, doc := range docs {
 			var c enrichd.Company
-			if err := json.Unmarshal(doc, &c); err != nil {
+			if err := doccodec.DecodeCompany(doc, &c); err != nil {
 				return fmt.Errorf("decode company %s: %w", id, err)
 			}
 			c.ID = id
@@ -375,7 +375,7 @@ func (pl *planner) storedPerson(id string) (*personState, error) {
 		return nil, nil // key row without a person: ignore it
 	}
 	var p enrichd.Person
-	if err := json.Unmarshal(doc, &p); err != nil {
+	if err := doccodec.DecodePerson(doc, &p); err != nil {
 		return nil, fmt.Errorf("decode person %s: %w", id, err)
 	}
 	p.ID = id
@@ -749,7 +749,7 @@ func (pl *planner) finish() (*Plan, error) {
 				// stored doc, decoded again only now that the person changed
 				// (most re-imported people don't).
 				var old enrichd.Person
-				if errs[i] = json.Unmarshal(ps.oldDoc, &old); errs[i] != nil {
+				if errs[i] = doccodec.DecodePerson(ps.oldDoc, &old); errs[i] != nil {
 					return
 				}
 				oldKeys := oldPersonKeys[w.ID]
@@ -872,7 +872,7 @@ func diffTerms(old, next []enrichd.SearchTerm) (add, del []enrichd.SearchTerm) {
 }
 
 func encodePerson(p *enrichd.Person) ([]byte, error) {
-	doc, err := json.Marshal(p)
+	doc, err := doccodec.EncodePerson(nil, p)
 	if err != nil {
 		return nil, fmt.Errorf("encode person %s: %w", p.ID, err)
 	}
@@ -880,7 +880,7 @@ func encodePerson(p *enrichd.Person) ([]byte, error) {
 }
 
 func encodeCompany(c *enrichd.Company) ([]byte, error) {
-	doc, err := json.Marshal(c)
+	doc, err := doccodec.EncodeCompany(nil, c)
 	if err != nil {
 		return nil, fmt.Errorf("encode company %s: %w", c.ID, err)
 	}
