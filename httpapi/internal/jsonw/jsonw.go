@@ -17,7 +17,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
-	"unicode/utf8"
+
+	"github.com/enrichd/enrichd/internal/jsonstr"
 )
 
 // W is an append-only JSON writer over B.
@@ -180,61 +181,9 @@ func AppendFloat(dst []byte, f float64) []byte {
 	return dst
 }
 
-const hex = "0123456789abcdef"
-
 // AppendString appends s as a JSON string, escaped exactly as encoding/json
-// does without HTML escaping: control characters, quote and backslash;
-// invalid UTF-8 becomes U+FFFD; U+2028 and U+2029 are escaped.
-func AppendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if b := s[i]; b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '\\', '"':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[b>>4], hex[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if c == '\u2028' || c == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[c&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// does without HTML escaping (see jsonstr.Append).
+func AppendString(dst []byte, s string) []byte { return jsonstr.Append(dst, s, false) }
 
 // pool recycles writers across requests: a response body is built in one
 // buffer and written once.
