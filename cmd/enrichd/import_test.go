@@ -15,6 +15,7 @@ import (
 
 	importbench "github.com/enrichd/enrichd/bench/import"
 	"github.com/enrichd/enrichd/internal/pgtest"
+	"github.com/jackc/pgx/v5"
 )
 
 // importCmd runs `enrichd import` in-process with dir as the working directory
@@ -207,13 +208,60 @@ func readCSV(t *testing.T, path string) [][]string {
 // (issue 2). It runs the real binary on a generated file.
 func TestE2E_ImportKillResume(t *testing.T) {
 	for _, bulk := range []string{"off", "on"} {
-		t.Run("bulk="+bulk, func(t *testing.T) { testImportKillResume(t, bulk) })
+		t.Run("bulk="+bulk, func(t *testing.T) {
+			dir := t.TempDir()
+			db := filepath.Join(dir, "kill.db")
+			testImportKillResume(t, dir, db, bulk, func() counter {
+				sqldb, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { sqldb.Close() })
+				return counter{
+					count:   func(q string) (n int, err error) { return n, sqldb.QueryRow(q).Scan(&n) },
+					indexes: `SELECT count(*) FROM sqlite_master WHERE type = 'index'`,
+				}
+			})
+		})
 	}
 }
 
-func testImportKillResume(t *testing.T, bulk string) {
+// TestE2E_ImportKillResumePostgres is TestE2E_ImportKillResume on
+// PostgreSQL, bulk or not.
+func TestE2E_ImportKillResumePostgres(t *testing.T) {
+	for _, bulk := range []string{"off", "on"} {
+		t.Run("bulk="+bulk, func(t *testing.T) {
+			dsn := importSchemaURL(t)
+			testImportKillResume(t, t.TempDir(), dsn, bulk, func() counter {
+				ctx := context.Background()
+				conn, err := pgx.Connect(ctx, dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { conn.Close(ctx) })
+				return counter{
+					count:   func(q string) (n int, err error) { return n, conn.QueryRow(ctx, q).Scan(&n) },
+					indexes: `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema()`,
+				}
+			})
+		})
+	}
+}
+
+// counter runs counting queries on the store under test while the importer
+// runs; indexes counts the store's indexes.
+type counter struct {
+	count   func(q string) (int, error)
+	indexes string
+}
+
+// testImportKillResume kills `enrichd import --db db` once 500 people are
+// committed, runs the same import again and checks the store: every person
+// once, each LinkedIn key on one person, the people counter right, every
+// index dropped by a bulk load back; a third run changes nothing. open
+// connects to the migrated store.
+func testImportKillResume(t *testing.T, dir, db, bulk string, open func() counter) {
 	bin := binary(t)
-	dir := t.TempDir()
 	const rows = 20_000
 	path := filepath.Join(dir, "people.csv")
 	f, err := os.Create(path)
@@ -224,10 +272,18 @@ func testImportKillResume(t *testing.T, bulk string) {
 		t.Fatal(err)
 	}
 	f.Close()
-	db := filepath.Join(dir, "kill.db")
 	if out, err := exec.Command(bin, "migrate", "--db", db).CombinedOutput(); err != nil {
 		t.Fatalf("migrate: %v\n%s", err, out)
 	}
+	c := open()
+	count := func(q string) int {
+		n, err := c.count(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	wantIndexes := count(c.indexes)
 
 	cmd := exec.Command(bin, "import", "--db", db, "--bulk", bulk, "--batch", "500", path)
 	cmd.Dir, cmd.Env = dir, cleanEnv()
@@ -237,11 +293,7 @@ func testImportKillResume(t *testing.T, bulk string) {
 		t.Fatal(err)
 	}
 	// Kill once a few batches are committed, while the import is under way.
-	sqldb, err := sql.Open("sqlite3", "file:"+db+"?mode=ro&_busy_timeout=5000")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sqldb.Close()
+	// NOTE: a read may fail while the importer holds the store; poll again.
 	deadline := time.Now().Add(2 * time.Minute)
 	committed := 0
 	for committed < 500 {
@@ -250,17 +302,19 @@ func testImportKillResume(t *testing.T, bulk string) {
 			t.Fatalf("no progress: %d people after 2 minutes; stderr: %s", committed, stderr.String())
 		}
 		time.Sleep(20 * time.Millisecond)
-		sqldb.QueryRow(`SELECT count(*) FROM people`).Scan(&committed)
+		if n, err := c.count(`SELECT count(*) FROM people`); err == nil {
+			committed = n
+		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	cmd.Wait()
-	sqldb.QueryRow(`SELECT count(*) FROM people`).Scan(&committed)
+	committed = count(`SELECT count(*) FROM people`)
 	if committed >= rows {
 		t.Fatalf("the import finished (%d people) before it was killed: make the file larger", committed)
 	}
-	t.Logf("killed with %d of %d people committed", committed, rows)
+	t.Logf("killed with %d of %d people committed, %d of %d indexes", committed, rows, count(c.indexes), wantIndexes)
 
 	// The same import again completes the store.
 	out, errOut, code := runBin(t, dir, nil, "import", "--db", db, "--bulk", bulk, "--batch", "500", path)
@@ -270,19 +324,22 @@ func testImportKillResume(t *testing.T, bulk string) {
 	if !strings.Contains(out, "rejected 0") {
 		t.Fatalf("re-run summary: %s", out)
 	}
-	var people, keys, dupKeys, dupIDs int
-	sqldb.QueryRow(`SELECT count(*) FROM people`).Scan(&people)
-	sqldb.QueryRow(`SELECT count(*) FROM person_keys WHERE key LIKE 'li:%'`).Scan(&keys)
-	sqldb.QueryRow(`SELECT count(*) FROM (SELECT key FROM person_keys WHERE key LIKE 'li:%' OR key LIKE 'em:%'
-		GROUP BY key HAVING count(DISTINCT person_id) > 1)`).Scan(&dupKeys)
-	sqldb.QueryRow(`SELECT count(*) FROM (SELECT person_id FROM person_keys WHERE key LIKE 'li:%'
-		GROUP BY person_id HAVING count(*) > 1)`).Scan(&dupIDs)
-	if people != rows || keys != rows || dupKeys != 0 || dupIDs != 0 {
-		t.Fatalf("people=%d li-keys=%d shared keys=%d people with 2 li keys=%d, want %d, %d, 0, 0",
-			people, keys, dupKeys, dupIDs, rows, rows)
+	people := count(`SELECT count(*) FROM people`)
+	counted := count(`SELECT n FROM counters WHERE name = 'people'`)
+	keys := count(`SELECT count(*) FROM person_keys WHERE key LIKE 'li:%'`)
+	dupKeys := count(`SELECT count(*) FROM (SELECT key FROM person_keys WHERE key LIKE 'li:%' OR key LIKE 'em:%'
+		GROUP BY key HAVING count(DISTINCT person_id) > 1) d`)
+	dupIDs := count(`SELECT count(*) FROM (SELECT person_id FROM person_keys WHERE key LIKE 'li:%'
+		GROUP BY person_id HAVING count(*) > 1) d`)
+	if people != rows || counted != rows || keys != rows || dupKeys != 0 || dupIDs != 0 {
+		t.Fatalf("people=%d counter=%d li-keys=%d shared keys=%d people with 2 li keys=%d, want %d, %d, %d, 0, 0",
+			people, counted, keys, dupKeys, dupIDs, rows, rows, rows)
+	}
+	if got, pending := count(c.indexes), count(`SELECT count(*) FROM bulk_indexes`); got != wantIndexes || pending != 0 {
+		t.Fatalf("indexes=%d, pending in bulk_indexes=%d; want %d, 0", got, pending, wantIndexes)
 	}
 	// And once more: nothing changes.
-	out, _, code = runBin(t, dir, nil, "import", "--db", db, path)
+	out, _, code = runBin(t, dir, nil, "import", "--db", db, "--bulk", bulk, path)
 	if code != 0 || !strings.Contains(out, "new 0, merged 0, unchanged 20000") {
 		t.Fatalf("third run: exit %d: %s", code, out)
 	}
