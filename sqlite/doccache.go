@@ -27,7 +27,7 @@ const (
 // served stale, and no write path needs to know about the cache. Callers get
 // a deep copy, never the cached value, so they may modify what they get.
 type docCache[T any] struct {
-	decode func([]byte) (*T, error)
+	decode func(string) (*T, error)
 	clone  func(*T) *T
 	max    int
 	seed   maphash.Seed
@@ -41,7 +41,7 @@ type cacheEntry[T any] struct {
 	v   *T
 }
 
-func newDocCache[T any](size int, decode func([]byte) (*T, error), clone func(*T) *T) *docCache[T] {
+func newDocCache[T any](size int, decode func(string) (*T, error), clone func(*T) *T) *docCache[T] {
 	return &docCache[T]{decode: decode, clone: clone, max: size, seed: maphash.MakeSeed(), m: make(map[uint64]cacheEntry[T])}
 }
 
@@ -76,7 +76,7 @@ func (c *docCache[T]) lookup(doc string) (v *T, hit bool, err error) {
 	if ok && e.doc == doc {
 		return e.v, true, nil
 	}
-	if v, err = c.decode([]byte(doc)); err != nil {
+	if v, err = c.decode(doc); err != nil {
 		return nil, false, err
 	}
 	c.put(h, doc, c.clone(v))

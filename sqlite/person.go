@@ -96,17 +96,17 @@ func (s *PersonService) CountPeople(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func decodePerson(doc []byte) (*enrichd.Person, error) {
+func decodePerson(doc string) (*enrichd.Person, error) {
 	var p enrichd.Person
-	if err := doccodec.DecodePerson(doc, &p); err != nil {
+	if err := doccodec.DecodePersonString(doc, &p); err != nil {
 		return nil, fmt.Errorf("decode person: %w", err)
 	}
 	return &p, nil
 }
 
-func decodeCompany(doc []byte) (*enrichd.Company, error) {
+func decodeCompany(doc string) (*enrichd.Company, error) {
 	var c enrichd.Company
-	if err := doccodec.DecodeCompany(doc, &c); err != nil {
+	if err := doccodec.DecodeCompanyString(doc, &c); err != nil {
 		return nil, fmt.Errorf("decode company: %w", err)
 	}
 	return &c, nil

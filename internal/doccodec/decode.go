@@ -30,35 +30,45 @@ import (
 // Unescaped strings of the result share one copy of doc (one allocation
 // instead of one per string), so the person keeps about len(doc) bytes alive.
 func DecodePerson(doc []byte, p *enrichd.Person) error {
-	if p == nil {
-		return json.Unmarshal(doc, p) // json's InvalidUnmarshalError
-	}
-	*p = enrichd.Person{}
-	d := getDecoder(doc)
-	ok := d.top(func() bool { return d.person(p) })
-	putDecoder(d)
-	if ok {
-		return nil
-	}
-	*p = enrichd.Person{}
-	return json.Unmarshal(doc, p)
+	return decodeDoc(doc, "", p, (*decoder).person)
+}
+
+// DecodePersonString is DecodePerson of a document held as a string (as
+// SQLite returns it): unescaped strings of the result share doc itself, so a
+// cache that keeps doc keeps no second copy.
+func DecodePersonString(doc string, p *enrichd.Person) error {
+	return decodeDoc([]byte(doc), doc, p, (*decoder).person)
 }
 
 // DecodeCompany sets *c to the company in doc, exactly as json.Unmarshal would
 // into a zero Company: *c is zeroed first.
 func DecodeCompany(doc []byte, c *enrichd.Company) error {
-	if c == nil {
-		return json.Unmarshal(doc, c)
+	return decodeDoc(doc, "", c, (*decoder).company)
+}
+
+// DecodeCompanyString is DecodeCompany of a document held as a string (see
+// DecodePersonString).
+func DecodeCompanyString(doc string, c *enrichd.Company) error {
+	return decodeDoc([]byte(doc), doc, c, (*decoder).company)
+}
+
+// decodeDoc decodes doc into *v with fn, or with json.Unmarshal when the fast
+// path gives up. s is doc as a string when the caller has it ("" otherwise).
+func decodeDoc[T any](doc []byte, s string, v *T, fn func(*decoder, *T) bool) error {
+	if v == nil {
+		return json.Unmarshal(doc, v) // json's InvalidUnmarshalError
 	}
-	*c = enrichd.Company{}
+	var zero T
+	*v = zero
 	d := getDecoder(doc)
-	ok := d.top(func() bool { return d.company(c) })
+	d.s = s
+	ok := d.top(func() bool { return fn(d, v) })
 	putDecoder(d)
 	if ok {
 		return nil
 	}
-	*c = enrichd.Company{}
-	return json.Unmarshal(doc, c)
+	*v = zero
+	return json.Unmarshal(doc, v)
 }
 
 // maxDepth bounds the nesting of Extra values the fast path validates;

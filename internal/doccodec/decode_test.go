@@ -15,32 +15,37 @@ import (
 	"github.com/enrichd/enrichd/match/eval"
 )
 
-// checkPerson fails unless DecodePerson gives what json.Unmarshal gives.
+// checkPerson fails unless DecodePerson and DecodePersonString give what
+// json.Unmarshal gives.
 func checkPerson(tb testing.TB, doc []byte) {
 	tb.Helper()
-	var want, got enrichd.Person
-	wantErr := json.Unmarshal(doc, &want)
-	got.FullName = "stale" // DecodePerson must zero its target
-	gotErr := doccodec.DecodePerson(doc, &got)
-	if (gotErr == nil) != (wantErr == nil) {
-		tb.Fatalf("doc %q: err=%v, want %v", doc, gotErr, wantErr)
-	}
-	if !reflect.DeepEqual(got, want) {
-		tb.Fatalf("doc %q:\n got %#v\nwant %#v", doc, got, want)
-	}
+	checkDecode(tb, doc, func(p *enrichd.Person) { p.FullName = "stale" }, doccodec.DecodePerson, doccodec.DecodePersonString)
 }
 
 func checkCompany(tb testing.TB, doc []byte) {
 	tb.Helper()
-	var want, got enrichd.Company
+	checkDecode(tb, doc, func(c *enrichd.Company) { c.Name = "stale" }, doccodec.DecodeCompany, doccodec.DecodeCompanyString)
+}
+
+// checkDecode compares decode and decodeString of doc with json.Unmarshal;
+// stale dirties the target first, which each decoder must zero.
+func checkDecode[T any](tb testing.TB, doc []byte, stale func(*T), decode func([]byte, *T) error, decodeString func(string, *T) error) {
+	tb.Helper()
+	var want T
 	wantErr := json.Unmarshal(doc, &want)
-	got.Name = "stale"
-	gotErr := doccodec.DecodeCompany(doc, &got)
-	if (gotErr == nil) != (wantErr == nil) {
-		tb.Fatalf("doc %q: err=%v, want %v", doc, gotErr, wantErr)
-	}
-	if !reflect.DeepEqual(got, want) {
-		tb.Fatalf("doc %q:\n got %#v\nwant %#v", doc, got, want)
+	for i, dec := range []func(*T) error{
+		func(v *T) error { return decode(doc, v) },
+		func(v *T) error { return decodeString(string(doc), v) },
+	} {
+		var got T
+		stale(&got)
+		gotErr := dec(&got)
+		if (gotErr == nil) != (wantErr == nil) {
+			tb.Fatalf("doc %q (decoder %d): err=%v, want %v", doc, i, gotErr, wantErr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			tb.Fatalf("doc %q (decoder %d):\n got %#v\nwant %#v", doc, i, got, want)
+		}
 	}
 }
 
