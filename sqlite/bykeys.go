@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -98,16 +99,16 @@ func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable s
 
 // findDocsByKeysIn does each lookup (see findDocsByKeys) and returns their
 // docs by key, one map per lookup, in one statement per 32 keys of all the
-// lookups together. Company look-ups that fit one statement go through the
-// DB's companyKeyCache.
+// lookups together. Look-ups that fit one statement go through the DB's key
+// caches (keycache.go).
 func (db *DB) findDocsByKeysIn(ctx context.Context, lookups []keyLookup) ([]map[string][]string, error) {
-	return db.findDocsByKeysCached(ctx, lookups, db.companyKeys, true)
+	return db.findDocsByKeysCached(ctx, lookups, db.keyCaches, true)
 }
 
-// findDocsByKeysCached is findDocsByKeysIn with cache (nil: none), whose
-// entries answer look-ups only when useCached; fresh reads are stored in it
-// either way.
-func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cache *companyKeyCache, useCached bool) ([]map[string][]string, error) {
+// findDocsByKeysCached is findDocsByKeysIn with caches (nil: none), whose
+// entries answer look-ups only when useCached; fresh reads are stored in
+// them either way.
+func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, caches []*keyCache, useCached bool) ([]map[string][]string, error) {
 	out := make([]map[string][]string, len(lookups))
 	keys := make([][]string, len(lookups))
 	total := 0
@@ -119,19 +120,26 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 		total += len(keys[i])
 	}
 	if total >= 32 {
-		cache = nil // the generation would not cover every statement
+		caches = nil // a generation would not cover every statement
 	}
 	var todo []keyPart
-	var fromCache []int // lookups answered by the cache
-	var cachedGen int64
-	withGen := false // read the company generation with the look-ups
+	var withGen []*keyCache                  // the caches whose generation the statement reads
+	cachedGen := make([]int64, len(lookups)) // of a lookup answered by its cache; else -1
 	for i, l := range lookups {
-		if cache != nil && l.keyTable == "company_keys" {
-			withGen = true
+		cachedGen[i] = -1
+		var c *keyCache
+		for _, kc := range caches {
+			if kc.table == l.keyTable {
+				c = kc
+			}
+		}
+		if c != nil {
+			if !slices.Contains(withGen, c) {
+				withGen = append(withGen, c)
+			}
 			if useCached {
-				if docs, gen, ok := cache.lookup(keys[i], l.limit); ok && (len(fromCache) == 0 || gen == cachedGen) {
-					out[i], cachedGen = docs, gen
-					fromCache = append(fromCache, i)
+				if docs, gen, ok := c.lookup(keys[i], l.limit); ok {
+					out[i], cachedGen[i] = docs, gen
 					continue
 				}
 			}
@@ -141,8 +149,11 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 			todo = append(todo, keyPart{i, key})
 		}
 	}
-	gen := int64(-1)
-	for first := true; len(todo) > 0 || first && withGen; first = false {
+	gens := make([]int64, len(withGen)) // as read, in withGen's order
+	for j := range gens {
+		gens[j] = -1
+	}
+	for first := true; len(todo) > 0 || first && len(withGen) > 0; first = false {
 		n := min(len(todo), 32)
 		args := make([]driver.Value, 0, 2*n)
 		for _, p := range todo[:n] {
@@ -150,11 +161,15 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 		}
 		batch := todo[:n]
 		todo = todo[n:]
-		query := db.docsSQL.get(lookups, batch, first && withGen)
+		var readGen []*keyCache
+		if first {
+			readGen = withGen
+		}
+		query := db.docsSQL.get(lookups, batch, readGen)
 		err := db.readRows(ctx, query, args, func(row []driver.Value) error {
 			i, _ := row[0].(int64)
 			if i < 0 {
-				gen, _ = row[1].(int64)
+				parseGenerations(row[1], gens)
 				return nil
 			}
 			doc, _ := row[1].(string)
@@ -166,31 +181,62 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 			return nil, err
 		}
 	}
-	if !withGen || gen < 0 {
+	var again []int // lookups answered from a cache that has changed since
+	for j, c := range withGen {
+		if gens[j] < 0 {
+			continue // no generation row: nothing is cached
+		}
+		stale := false
+		for i, l := range lookups {
+			switch {
+			case l.keyTable != c.table:
+			case cachedGen[i] < 0:
+				c.store(gens[j], keys[i], l.limit, out[i])
+			case cachedGen[i] != gens[j]:
+				stale = true
+				again = append(again, i)
+			}
+		}
+		if stale {
+			c.store(gens[j], nil, 0, nil) // forget the older generation's entries
+		}
+	}
+	if len(again) == 0 {
 		return out, nil
 	}
-	for i, l := range lookups {
-		if l.keyTable == "company_keys" && !slices.Contains(fromCache, i) {
-			cache.store(gen, keys[i], l.limit, out[i])
-		}
+	// Read these again, past the caches, at the new generation.
+	redo := make([]keyLookup, len(again))
+	for j, i := range again {
+		redo[j] = lookups[i]
 	}
-	if len(fromCache) > 0 && gen != cachedGen {
-		// A company changed since the cached docs were read: forget them,
-		// and read these again, past the cache, at the new generation.
-		cache.store(gen, nil, 0, nil)
-		again := make([]keyLookup, len(fromCache))
-		for j, i := range fromCache {
-			again[j] = lookups[i]
-		}
-		docs, err := db.findDocsByKeysCached(ctx, again, cache, false)
-		if err != nil {
-			return nil, err
-		}
-		for j, i := range fromCache {
-			out[i] = docs[j]
-		}
+	docs, err := db.findDocsByKeysCached(ctx, redo, caches, false)
+	if err != nil {
+		return nil, err
+	}
+	for j, i := range again {
+		out[i] = docs[j]
 	}
 	return out, nil
+}
+
+// parseGenerations reads the generations row of findDocsByKeysCached's
+// statement into gens: an integer for one, else the numbers separated by
+// spaces. gens stay -1 where the value is not a number (no generation row).
+func parseGenerations(v driver.Value, gens []int64) {
+	switch v := v.(type) {
+	case int64:
+		if len(gens) == 1 {
+			gens[0] = v
+		}
+	case string:
+		for i := range gens {
+			f, rest, _ := strings.Cut(v, " ")
+			if n, err := strconv.ParseInt(f, 10, 64); err == nil {
+				gens[i] = n
+			}
+			v = rest
+		}
+	}
 }
 
 // keyPart is one key of one lookup of findDocsByKeysCached.
@@ -200,7 +246,7 @@ type keyPart struct {
 }
 
 // docsSQLCache keeps the statements of findDocsByKeysCached by shape (the
-// tables of each part, and whether the generation is read): building one
+// tables of each part, and the generations read): building one
 // costs a Sprintf per key, as much as a fifth of an identifier look-up's Go
 // side, and there are few shapes.
 type docsSQLCache struct {
@@ -208,7 +254,7 @@ type docsSQLCache struct {
 	m  map[string]string
 }
 
-func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, withGen bool) string {
+func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, gens []*keyCache) string {
 	var buf [256]byte
 	sig := buf[:0]
 	for _, p := range parts {
@@ -216,8 +262,8 @@ func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, withGen bool) s
 		sig = append(append(append(append(sig, l.keyTable...), ' '), l.docTable...), ' ')
 		sig = append(append(sig, l.idColumn...), ',')
 	}
-	if withGen {
-		sig = append(sig, 'g')
+	for _, g := range gens {
+		sig = append(append(sig, 'g'), g.table...)
 	}
 	c.mu.RLock()
 	query, ok := c.m[string(sig)]
@@ -232,8 +278,14 @@ func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, withGen bool) s
 		sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, d.doc FROM %s k JOIN %s d ON d.id = k.%s WHERE k.key = ? ORDER BY k.%s LIMIT ?)`,
 			i, l.keyTable, l.docTable, l.idColumn, l.idColumn)
 	}
-	if withGen {
-		sqlParts = append(sqlParts, companyGenerationSQL)
+	if len(gens) > 0 {
+		// NOTE: one row for all the generations: each row costs a step
+		// (a call into SQLite) of its own.
+		row := make([]string, len(gens))
+		for i, g := range gens {
+			row[i] = g.genSQL
+		}
+		sqlParts = append(sqlParts, "SELECT -1, "+strings.Join(row, " || ' ' || "))
 	}
 	query = strings.Join(sqlParts, " UNION ALL ")
 	c.mu.Lock()

@@ -40,8 +40,8 @@ type DB struct {
 
 	privateCache bool // set before Open (tests): the request path on the pool, without a shared cache
 
-	companyKeys *companyKeyCache // company docs by key, at a company generation
-	docsSQL     docsSQLCache     // statements of findDocsByKeysCached by shape
+	keyCaches []*keyCache  // company and person docs by key, each at its generation
+	docsSQL   docsSQLCache // statements of findDocsByKeysCached by shape
 }
 
 // stmt returns the prepared statement of query, preparing it on first use.
@@ -61,7 +61,7 @@ func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // NewDB returns a DB for the SQLite file at dsn; call Open before use.
-func NewDB(dsn string) *DB { return &DB{DSN: dsn, companyKeys: newCompanyKeyCache()} }
+func NewDB(dsn string) *DB { return &DB{DSN: dsn, keyCaches: newKeyCaches()} }
 
 // Open opens the file and, unless noMigrate, applies pending migrations.
 func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {

@@ -8,3 +8,10 @@ func SetPrivateCache(db *DB) { db.privateCache = true }
 
 // SetChargeLinger replaces ChargeLinger for s.
 func SetChargeLinger(s *AccountService, d time.Duration) { s.linger = d }
+
+// ExecRaw runs a statement on db's pool, past every service: a write by
+// tooling that knows nothing of the caches.
+func ExecRaw(db *DB, query string, args ...any) error {
+	_, err := db.db.Exec(query, args...)
+	return err
+}
