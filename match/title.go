@@ -66,7 +66,7 @@ func InferDepartments(title string) []string {
 	var out []string
 	for _, r := range deptRules {
 		for _, k := range r.keywords {
-			if strings.Contains(t, " "+k+" ") {
+			if hasWords(t, k) {
 				if !containsKey(out, r.dept) {
 					out = append(out, r.dept)
 				}
@@ -88,11 +88,28 @@ func InferDepartments(title string) []string {
 // titleHas reports whether the padded, folded title t contains any of the phrases.
 func titleHas(t string, phrases ...string) bool {
 	for _, p := range phrases {
-		if strings.Contains(t, " "+p+" ") {
+		if hasWords(t, p) {
 			return true
 		}
 	}
 	return false
+}
+
+// hasWords reports whether the padded title t contains phrase p as whole
+// words: strings.Contains(t, " "+p+" ") without building the padded phrase
+// (one allocation per rule keyword, a few hundred per served profile).
+func hasWords(t, p string) bool {
+	for i := 0; ; {
+		j := strings.Index(t[i:], p)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if j > 0 && t[j-1] == ' ' && j+len(p) < len(t) && t[j+len(p)] == ' ' {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // titlePunct spells out the punctuation that joins title words; built once

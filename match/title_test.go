@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -82,5 +83,50 @@ func TestVendorSeniorities(t *testing.T) {
 	}
 	if got, want := OceanDepartments([]string{DeptMarketing, DeptIT, DeptEngineering, "Basket weaving"}), []string{"Marketing and Advertising", "Engineering", "Other"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("OceanDepartments=%q, want %q", got, want)
+	}
+}
+
+func TestHasWords(t *testing.T) {
+	for _, tc := range []struct {
+		t, p string
+		want bool
+	}{
+		{" vp of sales ", "sales", true},
+		{" vp of sales ", "vp", true},
+		{" vp of sales ", "vp of", true},
+		{" vp of salesforce ", "sales", false},
+		{" presales lead ", "sales", false},
+		{" sales sales ", "sales", true},
+		{" salesales sales ", "sales", true},
+		{" ceo ", "ceo", true},
+		{"ceo", "ceo", false}, // unpadded: no surrounding spaces
+		{" ", "ceo", false},
+		{"", "ceo", false},
+	} {
+		if got := hasWords(tc.t, tc.p); got != tc.want {
+			t.Errorf("hasWords(%q, %q) = %v, want %v", tc.t, tc.p, got, tc.want)
+		}
+	}
+}
+
+// FuzzHasWords pins hasWords to the padded-phrase search it replaces.
+func FuzzHasWords(f *testing.F) {
+	f.Add(" head of sales ", "sales")
+	f.Add(" a  b ", "a")
+	f.Fuzz(func(t *testing.T, s, p string) {
+		if p == "" {
+			return // no rule keyword is empty
+		}
+		if got, want := hasWords(s, p), strings.Contains(s, " "+p+" "); got != want {
+			t.Fatalf("hasWords(%q, %q) = %v, want %v", s, p, got, want)
+		}
+	})
+}
+
+func BenchmarkInferDepartments(b *testing.B) {
+	titles := []string{"VP of Sales & Marketing", "Senior Software Engineer", "Chief Executive Officer", "Intern", "Head of People Operations"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		InferDepartments(titles[i%len(titles)])
 	}
 }
