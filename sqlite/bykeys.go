@@ -80,7 +80,8 @@ func decodeByKey[T any](docs map[string][]string, cache *docCache[T]) (map[strin
 }
 
 // keyLookup is one table's part of findDocsByKeysIn: up to limit docs of
-// docTable per key of keyTable.
+// docTable per key of keyTable, or, when keyTable is empty, the doc of
+// docTable whose id is each key.
 type keyLookup struct {
 	keyTable, idColumn, docTable string
 	keys                         []string
@@ -95,6 +96,22 @@ func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable s
 		return nil, err
 	}
 	return docs[0], nil
+}
+
+// findDocsByIDs returns the docs of docTable whose ids are among ids, by id,
+// through the key caches when fewer than 32 (findDocsByKeysCached): a
+// served answer that needs the matched person's employer, or a profile by
+// id, is then one generation read when nothing changed.
+func (db *DB) findDocsByIDs(ctx context.Context, docTable string, ids []string) (map[string]string, error) {
+	docs, err := db.findDocsByKeysIn(ctx, []keyLookup{{docTable: docTable, keys: ids, limit: 1}})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(docs[0]))
+	for id, list := range docs[0] {
+		out[id] = list[0]
+	}
+	return out, nil
 }
 
 // findDocsByKeysIn does each lookup (see findDocsByKeys) and returns their
@@ -129,7 +146,7 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 		cachedGen[i] = -1
 		var c *keyCache
 		for _, kc := range caches {
-			if kc.table == l.keyTable {
+			if kc.answers(&l) {
 				c = kc
 			}
 		}
@@ -138,7 +155,7 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 				withGen = append(withGen, c)
 			}
 			if useCached {
-				if docs, gen, ok := c.lookup(keys[i], l.limit); ok {
+				if docs, gen, ok := c.lookup(&l, keys[i]); ok {
 					out[i], cachedGen[i] = docs, gen
 					continue
 				}
@@ -187,18 +204,18 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 			continue // no generation row: nothing is cached
 		}
 		stale := false
-		for i, l := range lookups {
-			switch {
-			case l.keyTable != c.table:
+		for i := range lookups {
+			switch l := &lookups[i]; {
+			case !c.answers(l):
 			case cachedGen[i] < 0:
-				c.store(gens[j], keys[i], l.limit, out[i])
+				c.store(gens[j], l, keys[i], out[i])
 			case cachedGen[i] != gens[j]:
 				stale = true
 				again = append(again, i)
 			}
 		}
 		if stale {
-			c.store(gens[j], nil, 0, nil) // forget the older generation's entries
+			c.store(gens[j], nil, nil, nil) // forget the older generation's entries
 		}
 	}
 	if len(again) == 0 {
@@ -275,6 +292,10 @@ func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, gens []*keyCach
 	for i, p := range parts {
 		l := &lookups[p.l]
 		// NOTE: the key's position, not the key, comes back: no string to copy out per row.
+		if l.keyTable == "" {
+			sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, doc FROM %s WHERE id = ? LIMIT ?)`, i, l.docTable)
+			continue
+		}
 		sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, d.doc FROM %s k JOIN %s d ON d.id = k.%s WHERE k.key = ? ORDER BY k.%s LIMIT ?)`,
 			i, l.keyTable, l.docTable, l.idColumn, l.idColumn)
 	}

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"database/sql/driver"
 	"fmt"
 
@@ -26,16 +25,13 @@ func NewCompanyService(db *DB) *CompanyService {
 
 // FindCompanyByID returns the company. Returns ENOTFOUND if there is none.
 func (s *CompanyService) FindCompanyByID(ctx context.Context, id string) (*enrichd.Company, error) {
-	ctx = pointRead(ctx)
-	var doc string
-	st, err := s.db.stmt(ctx, `SELECT doc FROM companies WHERE id = ?`)
-	if err == nil {
-		err = st.QueryRowContext(ctx, id).Scan(&doc)
-	}
-	if err == sql.ErrNoRows {
-		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Company %q not found.", id)
-	} else if err != nil {
+	docs, err := s.db.findDocsByIDs(ctx, "companies", []string{id})
+	if err != nil {
 		return nil, fmt.Errorf("find company %s: %w", id, FormatError(err))
+	}
+	doc, ok := docs[id]
+	if !ok {
+		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Company %q not found.", id)
 	}
 	return s.cache.get(doc)
 }

@@ -15,3 +15,7 @@ func ExecRaw(db *DB, query string, args ...any) error {
 	_, err := db.db.Exec(query, args...)
 	return err
 }
+
+// DisableKeyCaches makes db read every look-up past its key caches (for
+// fresh reads to compare the cached ones with).
+func DisableKeyCaches(db *DB) { db.keyCaches = nil }

@@ -24,13 +24,15 @@ const (
 // key was read before costs the generation row (a few pages of a tiny table)
 // instead of three b-tree descents into the large ones and a document copy.
 type keyCache struct {
-	table  string // the key table whose look-ups it answers
-	genSQL string // its generation, as a scalar subquery
-	max    int
+	table    string // the key table whose look-ups it answers
+	docTable string // and the document table, whose look-ups by id it answers too
+	genSQL   string // their generation, as a scalar subquery
+	max      int
 
 	mu  sync.Mutex
-	gen int64 // generation of every entry; -1 before the first read
-	m   map[string]keyCacheEntry
+	gen int64                    // generation of every entry; -1 before the first read
+	m   map[string]keyCacheEntry // by key
+	ids map[string]keyCacheEntry // by document id
 }
 
 type keyCacheEntry struct {
@@ -38,33 +40,50 @@ type keyCacheEntry struct {
 	docs  []string // in id order
 }
 
-func newKeyCache(table, generation string, max int) *keyCache {
+func newKeyCache(table, docTable, generation string, max int) *keyCache {
 	return &keyCache{
-		table: table, max: max,
+		table: table, docTable: docTable, max: max,
 		genSQL: "(SELECT n FROM generations WHERE name = '" + generation + "')",
-		gen:    -1, m: map[string]keyCacheEntry{},
+		gen:    -1, m: map[string]keyCacheEntry{}, ids: map[string]keyCacheEntry{},
 	}
+}
+
+// answers reports whether c caches l's look-ups: those of its key table, or
+// by id in its document table (l.keyTable empty), whose writes raise the
+// same generation.
+func (c *keyCache) answers(l *keyLookup) bool {
+	return l.docTable == c.docTable && (l.keyTable == c.table || l.keyTable == "")
+}
+
+// entries returns the map of l's kind of look-up; the caller holds c.mu.
+func (c *keyCache) entries(l *keyLookup) map[string]keyCacheEntry {
+	if l.keyTable == "" {
+		return c.ids
+	}
+	return c.m
 }
 
 // newKeyCaches returns the caches of company and person look-ups.
 func newKeyCaches() []*keyCache {
 	return []*keyCache{
-		newKeyCache("company_keys", "companies", maxCompanyKeys),
-		newKeyCache("person_keys", "people", maxPersonKeys),
+		newKeyCache("company_keys", "companies", "companies", maxCompanyKeys),
+		newKeyCache("person_keys", "people", "people", maxPersonKeys),
 	}
 }
 
-// lookup returns the cached docs under every key, at most limit each, and
-// the generation they were read at; ok is false unless all keys are cached.
-func (c *keyCache) lookup(keys []string, limit int) (docs map[string][]string, gen int64, ok bool) {
+// lookup returns the cached docs of l under every key, at most l.limit
+// each, and the generation they were read at; ok is false unless all keys
+// are cached.
+func (c *keyCache) lookup(l *keyLookup, keys []string) (docs map[string][]string, gen int64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen < 0 {
 		return nil, 0, false
 	}
+	limit, m := l.limit, c.entries(l)
 	docs = make(map[string][]string, len(keys))
 	for _, k := range keys {
-		e, hit := c.m[k]
+		e, hit := m[k]
 		// An entry read with a smaller limit answers a larger one only
 		// if it was complete.
 		if !hit || e.limit < limit && len(e.docs) == e.limit {
@@ -77,16 +96,22 @@ func (c *keyCache) lookup(keys []string, limit int) (docs map[string][]string, g
 	return docs, c.gen, true
 }
 
-// store remembers docs, read under keys with limit at generation gen. Any
-// other generation than the cache's empties it first, so that every entry
-// is of the cache's generation.
-func (c *keyCache) store(gen int64, keys []string, limit int, docs map[string][]string) {
+// store remembers docs, read by l under keys at generation gen (l nil: none,
+// only the generation). Any other generation than the cache's empties it
+// first, so that every entry is of the cache's generation.
+func (c *keyCache) store(gen int64, l *keyLookup, keys []string, docs map[string][]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen || len(c.m) >= c.max {
-		c.gen, c.m = gen, make(map[string]keyCacheEntry, min(len(c.m), c.max))
+	if gen != c.gen || len(c.m)+len(c.ids) >= c.max {
+		c.gen = gen
+		c.m = make(map[string]keyCacheEntry, min(len(c.m), c.max))
+		c.ids = make(map[string]keyCacheEntry, min(len(c.ids), c.max))
 	}
+	if l == nil {
+		return
+	}
+	m := c.entries(l)
 	for _, k := range keys {
-		c.m[k] = keyCacheEntry{limit: limit, docs: docs[k]}
+		m[k] = keyCacheEntry{limit: l.limit, docs: docs[k]}
 	}
 }

@@ -19,13 +19,15 @@ import (
 func TestCompanyGeneration(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
-	db, other := MustOpenDB(t, path), MustOpenDB(t, path)
+	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
+	sqlite.DisableKeyCaches(plain)
 	keyer := storetest.NewKeyer()
 	recs := storetest.NewGenerator(9).Batch(0, 30)
 	if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
 	people, companies := sqlite.NewPersonService(db), sqlite.NewCompanyService(db)
+	plainCompanies := sqlite.NewCompanyService(plain)
 	var ckeys []string
 	for _, r := range recs {
 		if r.Company != nil {
@@ -39,13 +41,13 @@ func TestCompanyGeneration(t *testing.T) {
 	// fresh reads the companies under ckeys past any cache: ids, then docs.
 	fresh := func(limit int) map[string][]*enrichd.Company {
 		t.Helper()
-		ids, err := companies.FindCompanyIDsByKeys(ctx, ckeys, limit)
+		ids, err := plainCompanies.FindCompanyIDsByKeys(ctx, ckeys, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out := map[string][]*enrichd.Company{}
 		for k, list := range ids {
-			if out[k], err = companies.FindCompaniesByIDs(ctx, list); err != nil {
+			if out[k], err = plainCompanies.FindCompaniesByIDs(ctx, list); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -109,14 +111,15 @@ func TestCompanyGeneration(t *testing.T) {
 func TestPersonGeneration(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
-	db, other := MustOpenDB(t, path), MustOpenDB(t, path)
+	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
+	sqlite.DisableKeyCaches(plain)
 	keyer := storetest.NewKeyer()
 	g := storetest.NewGenerator(11)
 	recs := g.Batch(0, 30)
 	if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, recs); err != nil {
 		t.Fatal(err)
 	}
-	people := sqlite.NewPersonService(db)
+	people, plainPeople := sqlite.NewPersonService(db), sqlite.NewPersonService(plain)
 	var pkeys []string
 	for _, r := range recs[:10] {
 		pkeys = append(pkeys, keyer.PersonIdentityKeys(r.Person)...)
@@ -134,13 +137,13 @@ func TestPersonGeneration(t *testing.T) {
 
 	fresh := func(limit int) map[string][]*enrichd.Person {
 		t.Helper()
-		ids, err := people.FindPersonIDsByKeys(ctx, pkeys, limit)
+		ids, err := plainPeople.FindPersonIDsByKeys(ctx, pkeys, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
 		out := map[string][]*enrichd.Person{}
 		for k, list := range ids {
-			if out[k], err = people.FindPeopleByIDs(ctx, list); err != nil {
+			if out[k], err = plainPeople.FindPeopleByIDs(ctx, list); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -192,5 +195,99 @@ func TestPersonGeneration(t *testing.T) {
 	}
 	if got := check("after a raw delete"); len(got[absent]) != 0 {
 		t.Fatalf("%s still finds %v", absent, got[absent])
+	}
+}
+
+// TestIDLookupGeneration checks that look-ups by id, answered from the key
+// caches at an unchanged generation, equal fresh reads, and see at once a
+// person or company changed through another handle, one deleted past the
+// services, and one not there before.
+func TestIDLookupGeneration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
+	sqlite.DisableKeyCaches(plain)
+	keyer := storetest.NewKeyer()
+	g := storetest.NewGenerator(13)
+	recs := g.Batch(0, 20)
+	if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	people, companies := sqlite.NewPersonService(db), sqlite.NewCompanyService(db)
+	plainPeople, plainCompanies := sqlite.NewPersonService(plain), sqlite.NewCompanyService(plain)
+	var pids, cids []string
+	for _, r := range recs {
+		ids, err := plainPeople.FindPersonIDsByKeys(ctx, keyer.PersonIdentityKeys(r.Person)[:1], 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, list := range ids {
+			pids = append(pids, list...)
+		}
+		if r.Company != nil {
+			ids, err := plainCompanies.FindCompanyIDsByKeys(ctx, keyer.CompanyIdentityKeys(r.Company)[:1], 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, list := range ids {
+				cids = append(cids, list...)
+			}
+		}
+	}
+	if len(pids) < 10 || len(cids) < 2 {
+		t.Fatalf("found %d people and %d companies", len(pids), len(cids))
+	}
+	pids = append(pids[:10], "0123456789abcdef") // and one that is not there
+	check := func(when string) {
+		t.Helper()
+		for range 3 { // repeated: from the cache
+			want, err := plainPeople.FindPeopleByIDs(ctx, pids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := people.FindPeopleByIDs(ctx, pids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: FindPeopleByIDs %v, want %v", when, got, want)
+			}
+			for _, id := range pids {
+				want, werr := plainPeople.FindPersonByID(ctx, id)
+				got, gerr := people.FindPersonByID(ctx, id)
+				if !reflect.DeepEqual(got, want) || enrichd.ErrorCode(gerr) != enrichd.ErrorCode(werr) {
+					t.Fatalf("%s: FindPersonByID(%s) %v, %v; want %v, %v", when, id, got, gerr, want, werr)
+				}
+			}
+			for _, id := range cids {
+				want, werr := plainCompanies.FindCompanyByID(ctx, id)
+				got, gerr := companies.FindCompanyByID(ctx, id)
+				if !reflect.DeepEqual(got, want) || enrichd.ErrorCode(gerr) != enrichd.ErrorCode(werr) {
+					t.Fatalf("%s: FindCompanyByID(%s) %v, %v; want %v, %v", when, id, got, gerr, want, werr)
+				}
+			}
+		}
+	}
+	check("at first")
+
+	changed := *recs[0].Person
+	changed.Title = "Chief Cache Invalidator"
+	changed.UpdatedAt = changed.UpdatedAt.Add(time.Hour)
+	company := *recs[0].Company
+	company.Industry = "Cache Invalidation"
+	if _, err := sqlite.NewIngestService(other, keyer).Ingest(ctx, []enrichd.IngestRecord{{Person: &changed, Company: &company}}); err != nil {
+		t.Fatal(err)
+	}
+	check("after writes by another handle")
+	if p, err := people.FindPersonByID(ctx, pids[0]); err != nil || p.Title != "Chief Cache Invalidator" {
+		t.Fatalf("the changed person: %v, %v", p, err)
+	}
+
+	if err := sqlite.ExecRaw(other, `DELETE FROM people WHERE id = ?`, pids[1]); err != nil {
+		t.Fatal(err)
+	}
+	check("after a raw delete")
+	if _, err := people.FindPersonByID(ctx, pids[1]); enrichd.ErrorCode(err) != enrichd.ENOTFOUND {
+		t.Fatalf("the deleted person: %v", err)
 	}
 }

@@ -38,16 +38,13 @@ func NewPersonService(db *DB) *PersonService {
 
 // FindPersonByID returns the person. Returns ENOTFOUND if there is none.
 func (s *PersonService) FindPersonByID(ctx context.Context, id string) (*enrichd.Person, error) {
-	ctx = pointRead(ctx)
-	var doc string
-	st, err := s.db.stmt(ctx, `SELECT doc FROM people WHERE id = ?`)
-	if err == nil {
-		err = st.QueryRowContext(ctx, id).Scan(&doc)
-	}
-	if err == sql.ErrNoRows {
-		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Person %q not found.", id)
-	} else if err != nil {
+	docs, err := s.db.findDocsByIDs(ctx, "people", []string{id})
+	if err != nil {
 		return nil, fmt.Errorf("find person %s: %w", id, FormatError(err))
+	}
+	doc, ok := docs[id]
+	if !ok {
+		return nil, enrichd.Errorf(enrichd.ENOTFOUND, "Person %q not found.", id)
 	}
 	return s.cache.get(doc)
 }
@@ -175,6 +172,9 @@ func findDocs(ctx context.Context, q queryer, table string, ids []string) (map[s
 // findDocs returns the doc of each of ids present in table, on a reserved
 // read connection for the small id lists of matching.
 func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[string]string, error) {
+	if len(ids) > 0 && len(ids) < 32 {
+		return db.findDocsByIDs(ctx, table, ids)
+	}
 	out := make(map[string]string, len(ids))
 	if len(ids) == 0 || len(ids) > 64 {
 		docs, err := findDocs(ctx, db.db, table, ids)
