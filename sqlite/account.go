@@ -294,6 +294,50 @@ func (s *AccountService) commitCharges(ctx context.Context, batch []*acctChargeR
 // acctChargeStmts are the prepared statements of a charge.
 type acctChargeStmts struct {
 	balance, update, insert, lastID *sql.Stmt
+	// ledgerRows, when not nil, keeps the multi-row ledger INSERT of each
+	// row count, prepared by prepare on first use (the charge connection's).
+	//
+	// NOTE: parsing a statement of a few dozen placeholders costs more than
+	// running it; there are at most ledgerChunk shapes.
+	ledgerRows map[int]*sql.Stmt
+	prepare    func(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+// ledgerChunk is the most ledger rows one INSERT writes.
+const ledgerChunk = chargeBatchMax
+
+// acctLedgerRowsSQL is the INSERT of n ledger rows, args as acctLedgerInsert's
+// but with the id first, n times.
+func acctLedgerRowsSQL(n int) string {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO credit_ledger (id, key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return q.String()
+}
+
+// insertLedgerRows runs the INSERT of len(args)/10 ledger rows: prepared
+// once per row count on the charge connection, else on ex.
+func (st *acctChargeStmts) insertLedgerRows(ctx context.Context, ex acctExecer, args []any) error {
+	n := len(args) / 10
+	if st.ledgerRows == nil {
+		_, err := ex.ExecContext(ctx, acctLedgerRowsSQL(n), args...)
+		return err
+	}
+	stmt := st.ledgerRows[n]
+	if stmt == nil {
+		var err error
+		if stmt, err = st.prepare(ctx, acctLedgerRowsSQL(n)); err != nil {
+			return err
+		}
+		st.ledgerRows[n] = stmt
+	}
+	_, err := stmt.ExecContext(ctx, args...)
+	return err
 }
 
 const (
@@ -437,23 +481,16 @@ func (s *AccountService) debitAndRecord(ctx context.Context, st *acctChargeStmts
 	if err := st.lastID.QueryRowContext(ctx).Scan(&last); err != nil {
 		return fmt.Errorf("charge: record ledger: %w", err)
 	}
-	const chunk = 200
-	for start := 0; start < len(ok); start += chunk {
-		rows := ok[start:min(start+chunk, len(ok))]
-		var q strings.Builder
-		q.WriteString(`INSERT INTO credit_ledger (id, key_id, request_id, api, endpoint, outcome, credits, balance_after, note, created_at) VALUES `)
-		args := make([]any, 0, 10*len(rows))
-		for i, r := range rows {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	args := make([]any, 0, 10*min(len(ok), ledgerChunk))
+	for start := 0; start < len(ok); start += ledgerChunk {
+		args = args[:0]
+		for _, r := range ok[start:min(start+ledgerChunk, len(ok))] {
 			c := r.c
 			at := acctMicros(c.CreatedAt)
 			last = acctLedgerID(at, last)
 			args = append(args, last, c.KeyID, c.RequestID, c.API, c.Endpoint, c.Outcome, c.Credits, r.balance, c.Note, at)
 		}
-		if _, err := ex.ExecContext(ctx, q.String(), args...); err != nil {
+		if err := st.insertLedgerRows(ctx, ex, args); err != nil {
 			return fmt.Errorf("charge: record ledger: %w", err)
 		}
 	}
@@ -519,6 +556,7 @@ func (s *AccountService) chargeConn(ctx context.Context) (*acctChargeConn, error
 		return nil, err
 	}
 	cc := &acctChargeConn{conn: conn}
+	cc.st.ledgerRows, cc.st.prepare = map[int]*sql.Stmt{}, conn.PrepareContext
 	for _, p := range []struct {
 		dst   **sql.Stmt
 		query string

@@ -35,6 +35,21 @@ func BenchmarkAccountService(b *testing.B) {
 		}
 		report()
 	})
+	// Concurrent charges, as a loaded server makes them: batched commits.
+	b.Run("ChargeParallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(32)
+		report := measureCPU(b)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if _, err := s.Charge(ctx, enrichd.Charge{KeyID: k.ID, RequestID: "bench", API: "native", Endpoint: "person/enrich", Outcome: "match", Credits: 1}); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		report()
+	})
 }
 
 // measureCPU starts counting the process's user + system CPU time and
