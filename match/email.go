@@ -56,6 +56,9 @@ func CleanEmail(s string) (string, bool) {
 	if !ok || !strings.Contains(d, ".") {
 		return "", false
 	}
+	if d == domain {
+		return s, true // already clean: no copy
+	}
 	return local + "@" + d, true
 }
 
@@ -70,17 +73,21 @@ func NormalizeEmail(s string) (string, bool) {
 		return "", false
 	}
 	local, domain, _ := strings.Cut(e, "@")
+	changed := false
 	if plusProviders[domain] {
 		if i := strings.IndexByte(local, '+'); i > 0 {
-			local = local[:i]
+			local, changed = local[:i], true
 		}
 	}
 	if gmailDomains[domain] {
 		local = strings.ReplaceAll(local, ".", "")
-		domain = "gmail.com"
+		domain, changed = "gmail.com", true
 		if local == "" {
 			return "", false
 		}
+	}
+	if !changed {
+		return e, true
 	}
 	return local + "@" + domain, true
 }
@@ -210,10 +217,26 @@ func hostOf(s string) string {
 	return s
 }
 
+// mayBeIP reports whether net.ParseIP could accept h (trimmed of brackets):
+// an IPv6 address has a colon, an IPv4 one ends in a number, and no host
+// name's top-level label is numeric. It spares host names the parse.
+func mayBeIP(h string) bool {
+	if strings.ContainsAny(h, ":[]") {
+		return true
+	}
+	last := h[strings.LastIndexByte(h, '.')+1:]
+	for i := 0; i < len(last); i++ {
+		if last[i] < '0' || last[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // cleanHost lower-cases and IDNA-encodes a host name and checks its syntax.
 func cleanHost(h string) (string, bool) {
 	h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
-	if h == "" || len(h) > 253 || net.ParseIP(strings.Trim(h, "[]")) != nil {
+	if h == "" || len(h) > 253 || mayBeIP(h) && net.ParseIP(strings.Trim(h, "[]")) != nil {
 		return "", false
 	}
 	if !isPlainASCII(h) {
@@ -223,7 +246,9 @@ func cleanHost(h string) (string, bool) {
 		}
 		h = a
 	}
-	for _, label := range strings.Split(h, ".") {
+	for rest, more := h, true; more; {
+		var label string
+		label, rest, more = strings.Cut(rest, ".")
 		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
 			return "", false
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -172,12 +173,11 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 	}
 	var scoredList []scored
 	if len(ids) > 0 {
-		var people []*enrichd.Person
-		if loaded != nil {
-			for _, id := range ids {
-				people = append(people, loaded[id])
-			}
-		} else if people, err = e.people.FindPeopleByIDs(ctx, ids); err != nil {
+		people := loaded
+		if people == nil {
+			people, err = e.people.FindPeopleByIDs(ctx, ids)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("load candidates: %w", err)
 		}
 		if err := e.loadFrequencies(ctx, sc); err != nil {
@@ -197,10 +197,11 @@ func (e *Engine) MatchPerson(ctx context.Context, req enrichd.MatchRequest) (*en
 
 // candidates returns the ids of the people found under the request's keys,
 // those found by identifiers first, then by how many keys found them, and,
-// when the store could load them with the look-up, the people by id. found,
+// when the store could load them with the look-up, the people, aligned with
+// the ids (else nil). found,
 // when not nil, holds the people under the identifier keys of a request
 // without a name, already read (FindPeopleAndCompaniesByKeys).
-func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate, found map[string][]*enrichd.Person) ([]string, map[string]*enrichd.Person, error) {
+func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCandidate, found map[string][]*enrichd.Person) ([]string, []*enrichd.Person, error) {
 	var blockKeys []string
 	idKeys := q.idKeys()
 	if q.hasName() {
@@ -244,33 +245,24 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 			}
 		}
 	}
-	keys := append(append([]string{}, idKeys...), blockKeys...)
-	if len(keys) == 0 {
+	if len(idKeys)+len(blockKeys) == 0 {
 		return nil, nil, nil
 	}
-	var hits map[string][]string
-	var loaded map[string]*enrichd.Person
-	pk, ok := e.people.(peopleByKeys)
-	if found != nil || ok && len(blockKeys) == 0 {
+	if pk, ok := e.people.(peopleByKeys); found != nil || ok && len(blockKeys) == 0 {
 		// Identifiers only: few people, so look up and load them at once.
 		if found == nil {
 			var err error
-			if found, err = pk.FindPeopleByKeys(ctx, dedupe(keys), maxCandidates); err != nil {
+			if found, err = pk.FindPeopleByKeys(ctx, dedupe(idKeys), maxCandidates); err != nil {
 				return nil, nil, fmt.Errorf("find candidates: %w", err)
 			}
 		}
-		hits, loaded = map[string][]string{}, map[string]*enrichd.Person{}
-		for k, people := range found {
-			for _, p := range people {
-				hits[k] = append(hits[k], p.ID)
-				loaded[p.ID] = p
-			}
-		}
-	} else {
-		var err error
-		if hits, err = e.people.FindPersonIDsByKeys(ctx, dedupe(keys), blockLimit); err != nil {
-			return nil, nil, fmt.Errorf("find candidates: %w", err)
-		}
+		ids, people := identifierCandidates(idKeys, found)
+		return ids, people, nil
+	}
+	keys := append(append([]string{}, idKeys...), blockKeys...)
+	hits, err := e.people.FindPersonIDsByKeys(ctx, dedupe(keys), blockLimit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find candidates: %w", err)
 	}
 	type cand struct {
 		id    string
@@ -314,7 +306,50 @@ func (e *Engine) candidates(ctx context.Context, q *query, companies []companyCa
 	for i, c := range order {
 		ids[i] = c.id
 	}
-	return ids, loaded, nil
+	return ids, nil, nil
+}
+
+// identifierCandidates orders the people found under identity keys as
+// candidates does (every one is an identifier hit): by how many keys found
+// them, then in the order of keys, at most maxCandidates; it returns their
+// ids and the people, aligned.
+//
+// NOTE: a handful of people, so slices and linear searches rather than the
+// maps of the general path: an identifier match's whole Go side is a few µs.
+func identifierCandidates(keys []string, found map[string][]*enrichd.Person) ([]string, []*enrichd.Person) {
+	var people []*enrichd.Person
+	var n []int
+	for _, k := range keys {
+		for _, p := range found[k] {
+			i := slices.IndexFunc(people, func(q *enrichd.Person) bool { return q.ID == p.ID })
+			if i < 0 {
+				people, n = append(people, p), append(n, 0)
+				i = len(people) - 1
+			}
+			n[i]++
+		}
+	}
+	if len(people) == 0 {
+		return nil, nil
+	}
+	if len(people) > 1 {
+		idx := make([]int, len(people))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return n[idx[a]] > n[idx[b]] })
+		sorted := make([]*enrichd.Person, len(people))
+		for i, j := range idx {
+			sorted[i] = people[j]
+		}
+		people = sorted
+	}
+	people = people[:min(len(people), maxCandidates)]
+	ids := make([]string, len(people))
+	for i, p := range people {
+		ids[i] = p.ID
+	}
+	return ids, people
 }
 
 // nameBlockingKeys returns the name keys of a request at each company

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"net"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -107,5 +108,18 @@ func FuzzNames(f *testing.F) {
 		_ = InferDepartments(s)
 		_ = CleanGivenName(s)
 		_ = CleanFamilyName(s)
+	})
+}
+
+// FuzzMayBeIP pins the pre-check that spares host names net.ParseIP: it
+// may only say no when the parse would fail.
+func FuzzMayBeIP(f *testing.F) {
+	for _, s := range []string{"1.2.3.4", "[::1]", "::ffff:1.2.3.4", "acme.com", "123.com", "a.1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if !mayBeIP(h) && net.ParseIP(strings.Trim(h, "[]")) != nil {
+			t.Fatalf("mayBeIP(%q) = false, but it parses as an IP", h)
+		}
 	})
 }

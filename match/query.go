@@ -26,6 +26,8 @@ type query struct {
 	title       string
 	countryCode string
 	city        string // folded, no spaces
+
+	ids []string // identity keys of the identifiers (idKeys)
 }
 
 func (q *query) hasName() bool { return q.lastTok != "" && q.firstTok != "" }
@@ -34,12 +36,18 @@ func (q *query) hasName() bool { return q.lastTok != "" && q.firstTok != "" }
 // error, reported per field, rather than silently ignored.
 func newQuery(req enrichd.MatchRequest) (*query, error) {
 	q := &query{}
-	bad := map[string]string{}
+	var bad map[string]string // allocated by the first problem only
+	invalid := func(field, problem string) {
+		if bad == nil {
+			bad = map[string]string{}
+		}
+		bad[field] = problem
+	}
 	if s := strings.TrimSpace(req.LinkedInURL); s != "" {
 		if u, ok := CanonicalLinkedInURL(s); ok {
 			q.linkedIn = u
 		} else {
-			bad["linkedin_url"] = "not a LinkedIn profile URL (e.g. https://www.linkedin.com/in/jane-doe)"
+			invalid("linkedin_url", "not a LinkedIn profile URL (e.g. https://www.linkedin.com/in/jane-doe)")
 		}
 	}
 	if s := strings.TrimSpace(req.Email); s != "" {
@@ -51,7 +59,7 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 				q.emailDomain, _ = RegistrableDomain(d)
 			}
 		} else {
-			bad["email"] = "not a valid email address"
+			invalid("email", "not a valid email address")
 		}
 	}
 	q.countryCode = CountryCode(req.Country)
@@ -64,21 +72,21 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 			// still a usable hint; only unreadable input is the caller's error.
 			q.phone = p
 		} else {
-			bad["phone"] = "not a valid phone number (use +<country code>, or give the country)"
+			invalid("phone", "not a valid phone number (use +<country code>, or give the country)")
 		}
 	}
 	if s := strings.TrimSpace(req.CompanyDomain); s != "" {
 		if d, ok := RegistrableDomain(s); ok {
 			q.domain = d
 		} else {
-			bad["company_domain"] = "not a valid domain or website URL"
+			invalid("company_domain", "not a valid domain or website URL")
 		}
 	}
 	if s := strings.TrimSpace(req.CompanyLinkedInURL); s != "" {
 		if u, ok := CanonicalCompanyLinkedInURL(s); ok {
 			q.companyLI = u
 		} else {
-			bad["company_linkedin_url"] = "not a LinkedIn company URL (e.g. https://www.linkedin.com/company/acme)"
+			invalid("company_linkedin_url", "not a LinkedIn company URL (e.g. https://www.linkedin.com/company/acme)")
 		}
 	}
 	if len(bad) > 0 {
@@ -93,11 +101,17 @@ func newQuery(req enrichd.MatchRequest) (*query, error) {
 	q.firstTok, q.lastTok = strings.ReplaceAll(q.first, " ", ""), strings.ReplaceAll(q.last, " ", "")
 	q.title = Fold(req.Title)
 	q.city = foldToken(req.City)
+	q.ids = q.newIDKeys()
 	return q, nil
 }
 
 // idKeys returns the identity keys of the request's identifiers.
-func (q *query) idKeys() []string {
+//
+// NOTE: computed once by newQuery (a match asks for them up to three times);
+// callers must not modify the slice.
+func (q *query) idKeys() []string { return q.ids }
+
+func (q *query) newIDKeys() []string {
 	var keys []string
 	if q.linkedIn != "" {
 		keys = append(keys, KeyLinkedIn+q.linkedIn)
