@@ -47,8 +47,8 @@ func (s *CompanyService) FindCompaniesByKeys(ctx context.Context, keys []string,
 // 1,000,000-person store), and each half still sees every committed write.
 func (s *PersonService) FindPeopleAndCompaniesByKeys(ctx context.Context, personKeys []string, personLimit int, companyKeys []string, companyLimit int) (map[string][]*enrichd.Person, map[string][]*enrichd.Company, error) {
 	docs, err := s.db.findDocsByKeysIn(ctx, []keyLookup{
-		{"person_keys", "person_id", "people", personKeys, personLimit},
-		{"company_keys", "company_id", "companies", companyKeys, companyLimit},
+		{keyTable: "person_keys", idColumn: "person_id", docTable: "people", keys: personKeys, limit: personLimit},
+		{keyTable: "company_keys", idColumn: "company_id", docTable: "companies", keys: companyKeys, limit: companyLimit},
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("find people and companies by keys: %w", err)
@@ -81,17 +81,19 @@ func decodeByKey[T any](docs map[string][]string, cache *docCache[T]) (map[strin
 
 // keyLookup is one table's part of findDocsByKeysIn: up to limit docs of
 // docTable per key of keyTable, or, when keyTable is empty, the doc of
-// docTable whose id is each key.
+// docTable whose id is each key, or, when idsOnly, up to limit ids
+// (idColumn) per key of keyTable instead of their docs.
 type keyLookup struct {
 	keyTable, idColumn, docTable string
 	keys                         []string
 	limit                        int
+	idsOnly                      bool
 }
 
 // findDocsByKeys returns up to limit docs of docTable per key of keyTable,
 // in id order, in one statement per 32 keys (see findIDsByKeys).
 func (db *DB) findDocsByKeys(ctx context.Context, keyTable, idColumn, docTable string, keys []string, limit int) (map[string][]string, error) {
-	docs, err := db.findDocsByKeysIn(ctx, []keyLookup{{keyTable, idColumn, docTable, keys, limit}})
+	docs, err := db.findDocsByKeysIn(ctx, []keyLookup{{keyTable: keyTable, idColumn: idColumn, docTable: docTable, keys: keys, limit: limit}})
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +279,11 @@ func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, gens []*keyCach
 	for _, p := range parts {
 		l := &lookups[p.l]
 		sig = append(append(append(append(sig, l.keyTable...), ' '), l.docTable...), ' ')
-		sig = append(append(sig, l.idColumn...), ',')
+		sig = append(sig, l.idColumn...)
+		if l.idsOnly {
+			sig = append(sig, " ids"...)
+		}
+		sig = append(sig, ',')
 	}
 	for _, g := range gens {
 		sig = append(append(sig, 'g'), g.table...)
@@ -292,8 +298,13 @@ func (c *docsSQLCache) get(lookups []keyLookup, parts []keyPart, gens []*keyCach
 	for i, p := range parts {
 		l := &lookups[p.l]
 		// NOTE: the key's position, not the key, comes back: no string to copy out per row.
-		if l.keyTable == "" {
+		switch {
+		case l.keyTable == "":
 			sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, doc FROM %s WHERE id = ? LIMIT ?)`, i, l.docTable)
+			continue
+		case l.idsOnly:
+			sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, %s FROM %s WHERE key = ? ORDER BY %s LIMIT ?)`,
+				i, l.idColumn, l.keyTable, l.idColumn)
 			continue
 		}
 		sqlParts[i] = fmt.Sprintf(`SELECT * FROM (SELECT %d, d.doc FROM %s k JOIN %s d ON d.id = k.%s WHERE k.key = ? ORDER BY k.%s LIMIT ?)`,

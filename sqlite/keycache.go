@@ -29,22 +29,24 @@ type keyCache struct {
 	genSQL   string // their generation, as a scalar subquery
 	max      int
 
-	mu  sync.Mutex
-	gen int64                    // generation of every entry; -1 before the first read
-	m   map[string]keyCacheEntry // by key
-	ids map[string]keyCacheEntry // by document id
+	mu       sync.Mutex
+	gen      int64                    // generation of every entry; -1 before the first read
+	n        int                      // entries, weighted by size, against max
+	m        map[string]keyCacheEntry // docs by key
+	ids      map[string]keyCacheEntry // docs by document id
+	idsByKey map[string]keyCacheEntry // document ids by key (keyLookup.idsOnly)
 }
 
 type keyCacheEntry struct {
 	limit int      // the per-key limit the docs were read with
-	docs  []string // in id order
+	docs  []string // in id order (ids, in idsByKey)
 }
 
 func newKeyCache(table, docTable, generation string, max int) *keyCache {
 	return &keyCache{
 		table: table, docTable: docTable, max: max,
 		genSQL: "(SELECT n FROM generations WHERE name = '" + generation + "')",
-		gen:    -1, m: map[string]keyCacheEntry{}, ids: map[string]keyCacheEntry{},
+		gen:    -1, m: map[string]keyCacheEntry{}, ids: map[string]keyCacheEntry{}, idsByKey: map[string]keyCacheEntry{},
 	}
 }
 
@@ -57,8 +59,11 @@ func (c *keyCache) answers(l *keyLookup) bool {
 
 // entries returns the map of l's kind of look-up; the caller holds c.mu.
 func (c *keyCache) entries(l *keyLookup) map[string]keyCacheEntry {
-	if l.keyTable == "" {
+	switch {
+	case l.keyTable == "":
 		return c.ids
+	case l.idsOnly:
+		return c.idsByKey
 	}
 	return c.m
 }
@@ -102,10 +107,11 @@ func (c *keyCache) lookup(l *keyLookup, keys []string) (docs map[string][]string
 func (c *keyCache) store(gen int64, l *keyLookup, keys []string, docs map[string][]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen || len(c.m)+len(c.ids) >= c.max {
-		c.gen = gen
+	if gen != c.gen || c.n >= c.max {
+		c.gen, c.n = gen, 0
 		c.m = make(map[string]keyCacheEntry, min(len(c.m), c.max))
 		c.ids = make(map[string]keyCacheEntry, min(len(c.ids), c.max))
+		c.idsByKey = make(map[string]keyCacheEntry, min(len(c.idsByKey), c.max))
 	}
 	if l == nil {
 		return
@@ -113,5 +119,11 @@ func (c *keyCache) store(gen int64, l *keyLookup, keys []string, docs map[string
 	m := c.entries(l)
 	for _, k := range keys {
 		m[k] = keyCacheEntry{limit: l.limit, docs: docs[k]}
+		// NOTE: a blocking key can hold hundreds of ids, each a string of
+		// its own (documents are shared with the document cache).
+		c.n++
+		if l.idsOnly {
+			c.n += len(docs[k]) / 8
+		}
 	}
 }

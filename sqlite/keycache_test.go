@@ -291,3 +291,64 @@ func TestIDLookupGeneration(t *testing.T) {
 		t.Fatalf("the deleted person: %v", err)
 	}
 }
+
+// TestBlockingIDsGeneration checks that the ids under blocking keys
+// (FindPersonIDsByKeys, a name match's candidates) answered from the key
+// cache equal fresh reads, per-key limits included, and that a person
+// written through another handle under a key already cached is seen at once.
+func TestBlockingIDsGeneration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
+	sqlite.DisableKeyCaches(plain)
+	keyer := storetest.NewKeyer()
+	g := storetest.NewGenerator(17)
+	recs := g.Batch(0, 40)
+	if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	people, plainPeople := sqlite.NewPersonService(db), sqlite.NewPersonService(plain)
+	var keys []string
+	for _, r := range recs[:8] {
+		keys = append(keys, keyer.PersonBlockingKeys(r.Person)...)
+	}
+	keys = append(keys, "ln:nobody-has-this-name")
+	check := func(when string) map[string][]string {
+		t.Helper()
+		var last map[string][]string
+		for _, limit := range []int{1, 2, 50, 2, 50} { // smaller and larger limits, repeated: from the cache
+			for range 2 {
+				want, err := plainPeople.FindPersonIDsByKeys(ctx, keys, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := people.FindPersonIDsByKeys(ctx, keys, limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s, limit %d: FindPersonIDsByKeys %v, want %v", when, limit, got, want)
+				}
+				last = got
+			}
+		}
+		return last
+	}
+	before := check("at first")
+	key := keyer.PersonBlockingKeys(recs[0].Person)[0]
+	if len(before[key]) == 0 {
+		t.Fatalf("no ids under %q", key)
+	}
+
+	// A new person with the first one's last name, written by another handle.
+	namesake := g.Batch(1000, 1)[0]
+	namesake.Person.LastName = recs[0].Person.LastName
+	namesake.Person.FullName = namesake.Person.FirstName + " " + namesake.Person.LastName
+	if _, err := sqlite.NewIngestService(other, keyer).Ingest(ctx, []enrichd.IngestRecord{namesake}); err != nil {
+		t.Fatal(err)
+	}
+	after := check("after a write by another handle")
+	if len(after[key]) != len(before[key])+1 {
+		t.Fatalf("under %q: %d ids after the namesake, %d before", key, len(after[key]), len(before[key]))
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/enrichd/enrichd"
@@ -202,36 +201,21 @@ func (db *DB) findDocs(ctx context.Context, table string, ids []string) (map[str
 
 // findIDsByKeys returns up to limit ids per key from table (person_keys or
 // company_keys) in one statement per 32 keys: a UNION ALL of one LIMITed
-// index range per key, cached by the number of keys, so that a match's
-// handful of keys costs one round trip into SQLite, not one each.
+// index range per key, so that a match's handful of keys costs one round
+// trip into SQLite, not one each.
 func (db *DB) findIDsByKeys(ctx context.Context, table, idColumn string, keys []string, limit int) (map[string][]string, error) {
-	if limit <= 0 {
-		limit = DefaultLimitPerKey
+	docTable := "people"
+	if table == "company_keys" {
+		docTable = "companies"
 	}
-	out := make(map[string][]string)
-	keys = dedupe(keys)
-	for len(keys) > 0 {
-		n := min(len(keys), 32)
-		parts := make([]string, n)
-		args := make([]driver.Value, 0, 2*n)
-		for i, key := range keys[:n] {
-			// NOTE: the key's position, not the key, comes back: no string to copy out per row.
-			parts[i] = `SELECT * FROM (SELECT ` + strconv.Itoa(i) + `, ` + idColumn + ` FROM ` + table + ` WHERE key = ? ORDER BY ` + idColumn + ` LIMIT ?)`
-			args = append(args, key, int64(limit))
-		}
-		batch := keys[:n]
-		keys = keys[n:]
-		err := db.readRows(ctx, strings.Join(parts, " UNION ALL "), args, func(row []driver.Value) error {
-			i, _ := row[0].(int64)
-			id, _ := row[1].(string)
-			out[batch[i]] = append(out[batch[i]], id)
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("find ids by keys: %w", err)
-		}
+	// NOTE: through the key caches (keycache.go): a name match's blocking
+	// keys hold tens of ids each, and reading them was a third of a name
+	// enrichment's server CPU through HTTP.
+	ids, err := db.findDocsByKeysIn(ctx, []keyLookup{{keyTable: table, idColumn: idColumn, docTable: docTable, keys: keys, limit: limit, idsOnly: true}})
+	if err != nil {
+		return nil, fmt.Errorf("find ids by keys: %w", err)
 	}
-	return out, nil
+	return ids[0], nil
 }
 
 func dedupe(keys []string) []string {
