@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/enrichd/enrichd"
 )
@@ -141,6 +142,8 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 	if total >= 32 {
 		caches = nil // a generation would not cover every statement
 	}
+	start := time.Now()
+	allFresh := useCached && caches != nil // every lookup answered by a freshly confirmed cache
 	var todo []keyPart
 	var withGen []*keyCache                  // the caches whose generation the statement reads
 	cachedGen := make([]int64, len(lookups)) // of a lookup answered by its cache; else -1
@@ -157,16 +160,24 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 				withGen = append(withGen, c)
 			}
 			if useCached {
-				if docs, gen, ok := c.lookup(&l, keys[i]); ok {
+				if docs, gen, ok, fresh := c.lookup(&l, keys[i], start, db.keyCacheLease); ok {
 					out[i], cachedGen[i] = docs, gen
+					allFresh = allFresh && fresh
 					continue
 				}
 			}
 		}
+		allFresh = false
 		out[i] = make(map[string][]string)
 		for _, key := range keys[i] {
 			todo = append(todo, keyPart{i, key})
 		}
+	}
+	if allFresh {
+		// NOTE: every generation was read less than the lease ago, by a
+		// statement begun after this process's last write to its tables:
+		// the answer is what a statement would have read then (keycache.go).
+		return out, nil
 	}
 	gens := make([]int64, len(withGen)) // as read, in withGen's order
 	for j := range gens {
@@ -219,6 +230,7 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 		if stale {
 			c.store(gens[j], nil, nil, nil) // forget the older generation's entries
 		}
+		c.confirm(gens[j], start)
 	}
 	if len(again) == 0 {
 		return out, nil

@@ -40,8 +40,9 @@ type DB struct {
 
 	privateCache bool // set before Open (tests): the request path on the pool, without a shared cache
 
-	keyCaches []*keyCache  // company and person docs by key, each at its generation
-	docsSQL   docsSQLCache // statements of findDocsByKeysCached by shape
+	keyCaches     []*keyCache   // company and person docs by key, each at its generation
+	keyCacheLease time.Duration // how long a generation read is trusted (KeyCacheLease)
+	docsSQL       docsSQLCache  // statements of findDocsByKeysCached by shape
 }
 
 // stmt returns the prepared statement of query, preparing it on first use.
@@ -61,7 +62,28 @@ func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // NewDB returns a DB for the SQLite file at dsn; call Open before use.
-func NewDB(dsn string) *DB { return &DB{DSN: dsn, keyCaches: newKeyCaches()} }
+func NewDB(dsn string) *DB {
+	return &DB{DSN: dsn, keyCaches: newKeyCaches(), keyCacheLease: KeyCacheLease}
+}
+
+// KeyCacheLease is how long a generation read by a look-up is trusted for
+// the look-ups after it in this process, which then skip the statement.
+//
+// NOTE: writes by this process end every lease at once (keyCachesWritten);
+// a write by another process on the file is seen at most this much later.
+// Each statement, however small, is a read transaction (~8-15 µs with its
+// locks); a name match needed three only to read generations, a fifth of
+// its server CPU through HTTP.
+const KeyCacheLease = 2 * time.Millisecond
+
+// keyCachesWritten ends the key caches' leases: called after every write
+// of this process to people, companies or their keys.
+func (db *DB) keyCachesWritten() {
+	now := time.Now()
+	for _, c := range db.keyCaches {
+		c.written(now)
+	}
+}
 
 // Open opens the file and, unless noMigrate, applies pending migrations.
 func (db *DB) Open(ctx context.Context, noMigrate bool) (err error) {

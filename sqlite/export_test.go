@@ -19,3 +19,6 @@ func ExecRaw(db *DB, query string, args ...any) error {
 // DisableKeyCaches makes db read every look-up past its key caches (for
 // fresh reads to compare the cached ones with).
 func DisableKeyCaches(db *DB) { db.keyCaches = nil }
+
+// SetKeyCacheLease replaces KeyCacheLease for db.
+func SetKeyCacheLease(db *DB, d time.Duration) { db.keyCacheLease = d }

@@ -107,7 +107,9 @@ func (s *IngestService) ingest(ctx context.Context, batch []enrichd.IngestRecord
 	if err := w.write(plan); err != nil {
 		return nil, fmt.Errorf("ingest: %w", FormatError(err))
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	s.db.keyCachesWritten() // even on an error: the commit may have happened
+	if err != nil {
 		return nil, fmt.Errorf("ingest: commit: %w", FormatError(err))
 	}
 	return plan.Results, nil

@@ -1,6 +1,9 @@
 package sqlite
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Cache bounds, in keys; a full cache starts again empty. Person documents
 // are larger and more numerous than companies', and most are also held by
@@ -29,12 +32,14 @@ type keyCache struct {
 	genSQL   string // their generation, as a scalar subquery
 	max      int
 
-	mu       sync.Mutex
-	gen      int64                    // generation of every entry; -1 before the first read
-	n        int                      // entries, weighted by size, against max
-	m        map[string]keyCacheEntry // docs by key
-	ids      map[string]keyCacheEntry // docs by document id
-	idsByKey map[string]keyCacheEntry // document ids by key (keyLookup.idsOnly)
+	mu        sync.Mutex
+	confirmed time.Time                // when the last statement that read gen began
+	writtenAt time.Time                // when this process last wrote the table (DB.keyCachesWritten)
+	gen       int64                    // generation of every entry; -1 before the first read
+	n         int                      // entries, weighted by size, against max
+	m         map[string]keyCacheEntry // docs by key
+	ids       map[string]keyCacheEntry // docs by document id
+	idsByKey  map[string]keyCacheEntry // document ids by key (keyLookup.idsOnly)
 }
 
 type keyCacheEntry struct {
@@ -78,12 +83,13 @@ func newKeyCaches() []*keyCache {
 
 // lookup returns the cached docs of l under every key, at most l.limit
 // each, and the generation they were read at; ok is false unless all keys
-// are cached.
-func (c *keyCache) lookup(l *keyLookup, keys []string) (docs map[string][]string, gen int64, ok bool) {
+// are cached. fresh reports whether that generation was read by a statement
+// begun less than lease before now, and after this process's last write.
+func (c *keyCache) lookup(l *keyLookup, keys []string, now time.Time, lease time.Duration) (docs map[string][]string, gen int64, ok, fresh bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen < 0 {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	limit, m := l.limit, c.entries(l)
 	docs = make(map[string][]string, len(keys))
@@ -92,13 +98,32 @@ func (c *keyCache) lookup(l *keyLookup, keys []string) (docs map[string][]string
 		// An entry read with a smaller limit answers a larger one only
 		// if it was complete.
 		if !hit || e.limit < limit && len(e.docs) == e.limit {
-			return nil, 0, false
+			return nil, 0, false, false
 		}
 		if len(e.docs) > 0 {
 			docs[k] = e.docs[:min(limit, len(e.docs)):min(limit, len(e.docs))]
 		}
 	}
-	return docs, c.gen, true
+	fresh = c.confirmed.After(c.writtenAt) && now.Sub(c.confirmed) < lease
+	return docs, c.gen, true, fresh
+}
+
+// confirm records that a statement begun at start read generation gen,
+// unless the cache has moved on or this process wrote since start.
+func (c *keyCache) confirm(gen int64, start time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen && start.After(c.writtenAt) && start.After(c.confirmed) {
+		c.confirmed = start
+	}
+}
+
+// written records a write by this process: no lookup trusts a generation
+// read before it without reading the generation again.
+func (c *keyCache) written(at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.writtenAt = at
 }
 
 // store remembers docs, read by l under keys at generation gen (l nil: none,

@@ -21,6 +21,7 @@ func TestCompanyGeneration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
 	sqlite.DisableKeyCaches(plain)
+	sqlite.SetKeyCacheLease(db, 0) // every write of another handle seen at once
 	keyer := storetest.NewKeyer()
 	recs := storetest.NewGenerator(9).Batch(0, 30)
 	if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, recs); err != nil {
@@ -113,6 +114,7 @@ func TestPersonGeneration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
 	sqlite.DisableKeyCaches(plain)
+	sqlite.SetKeyCacheLease(db, 0) // every write of another handle seen at once
 	keyer := storetest.NewKeyer()
 	g := storetest.NewGenerator(11)
 	recs := g.Batch(0, 30)
@@ -207,6 +209,7 @@ func TestIDLookupGeneration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
 	sqlite.DisableKeyCaches(plain)
+	sqlite.SetKeyCacheLease(db, 0) // every write of another handle seen at once
 	keyer := storetest.NewKeyer()
 	g := storetest.NewGenerator(13)
 	recs := g.Batch(0, 20)
@@ -301,6 +304,7 @@ func TestBlockingIDsGeneration(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	db, other, plain := MustOpenDB(t, path), MustOpenDB(t, path), MustOpenDB(t, path)
 	sqlite.DisableKeyCaches(plain)
+	sqlite.SetKeyCacheLease(db, 0) // every write of another handle seen at once
 	keyer := storetest.NewKeyer()
 	g := storetest.NewGenerator(17)
 	recs := g.Batch(0, 40)
@@ -350,5 +354,64 @@ func TestBlockingIDsGeneration(t *testing.T) {
 	after := check("after a write by another handle")
 	if len(after[key]) != len(before[key])+1 {
 		t.Fatalf("under %q: %d ids after the namesake, %d before", key, len(after[key]), len(before[key]))
+	}
+}
+
+// TestKeyCacheLease checks the lease on a generation read: within it a
+// write through another handle is not yet seen, a write through the same
+// handle ends it at once, and once it runs out the other handle's write is
+// seen.
+func TestKeyCacheLease(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, other := MustOpenDB(t, path), MustOpenDB(t, path)
+	keyer := storetest.NewKeyer()
+	g := storetest.NewGenerator(19)
+	recs := g.Batch(0, 4)
+	if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	people := sqlite.NewPersonService(db)
+	key := keyer.PersonIdentityKeys(recs[0].Person)[0]
+	title := func() string {
+		t.Helper()
+		got, err := people.FindPeopleByKeys(ctx, []string{key}, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got[key]) != 1 {
+			t.Fatalf("under %s: %v", key, got[key])
+		}
+		return got[key][0].Title
+	}
+	retitle := func(db *sqlite.DB, rec enrichd.IngestRecord, title string, n int) {
+		t.Helper()
+		p := *rec.Person
+		p.Title = title
+		p.UpdatedAt = p.UpdatedAt.Add(time.Duration(n) * time.Hour)
+		if _, err := sqlite.NewIngestService(db, keyer).Ingest(ctx, []enrichd.IngestRecord{{Person: &p, Company: rec.Company}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	sqlite.SetKeyCacheLease(db, time.Hour)
+	before := title()
+	title() // the generation is now confirmed
+	retitle(other, recs[0], "Lease Holder", 1)
+	if got := title(); got != before {
+		t.Fatalf("within the lease, another handle's write is seen: %q", got)
+	}
+	// A write through db itself, even of another person, ends the lease.
+	retitle(db, recs[1], "Lease Breaker", 2)
+	if got := title(); got != "Lease Holder" {
+		t.Fatalf("after a write through the same handle: %q, want %q", got, "Lease Holder")
+	}
+
+	sqlite.SetKeyCacheLease(db, 50*time.Millisecond)
+	title()
+	retitle(other, recs[0], "Lease Expired", 3)
+	time.Sleep(60 * time.Millisecond)
+	if got := title(); got != "Lease Expired" {
+		t.Fatalf("after the lease: %q, want %q", got, "Lease Expired")
 	}
 }

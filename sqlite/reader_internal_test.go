@@ -30,6 +30,7 @@ func TestReaders(t *testing.T) {
 				dsn = filepath.Join(t.TempDir(), "r.db")
 			}
 			db := NewDB(dsn)
+			db.keyCacheLease = 0 // raw writes below, past the ingest service
 			if err := db.Open(ctx, false); err != nil {
 				t.Fatal(err)
 			}
