@@ -176,7 +176,7 @@ func (db *DB) findDocsByKeysCached(ctx context.Context, lookups []keyLookup, cac
 	if allFresh {
 		// NOTE: every generation was read less than the lease ago, by a
 		// statement begun after this process's last write to its tables:
-		// the answer is what a statement would have read then (keycache.go).
+		// each part is what a statement begun then read (keycache.go).
 		return out, nil
 	}
 	gens := make([]int64, len(withGen)) // as read, in withGen's order

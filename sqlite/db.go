@@ -72,8 +72,8 @@ func NewDB(dsn string) *DB {
 // NOTE: writes by this process end every lease at once (keyCachesWritten);
 // a write by another process on the file is seen at most this much later.
 // Each statement, however small, is a read transaction (~8-15 µs with its
-// locks); a name match needed three only to read generations, a fifth of
-// its server CPU through HTTP.
+// locks); a name match needed three only to read generations, about a
+// third of its server CPU through HTTP in a profile.
 const KeyCacheLease = 2 * time.Millisecond
 
 // keyCachesWritten ends the key caches' leases: called after every write
