@@ -1,6 +1,6 @@
 package apione
 
-import "github.com/enrichd/enrichd/httpapi/internal/jsonw"
+import "github.com/enrichd/enrichd/internal/jsonw"
 
 // AppendJSON writes the success envelope byte for byte as encoding/json
 // writes it (encode_test.go checks it).

@@ -3,7 +3,7 @@ package apione
 import (
 	"testing"
 
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw/jsonwtest"
+	"github.com/enrichd/enrichd/internal/jsonw/jsonwtest"
 )
 
 // Ensure the success envelope writes exactly what encoding/json wrote.

@@ -3,7 +3,7 @@ package clodura
 import (
 	"testing"
 
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw/jsonwtest"
+	"github.com/enrichd/enrichd/internal/jsonw/jsonwtest"
 )
 
 // Ensure the answer writes exactly what encoding/json wrote.

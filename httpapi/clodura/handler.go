@@ -14,9 +14,9 @@ import (
 	"strings"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
+	"github.com/enrichd/enrichd/internal/flatjson"
+	"github.com/enrichd/enrichd/internal/jsonw"
 	"github.com/enrichd/enrichd/match"
 )
 

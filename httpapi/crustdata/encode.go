@@ -1,7 +1,7 @@
 package crustdata
 
 import (
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw"
 )
 
 // The enrich and search answers write themselves, byte for byte as

@@ -6,9 +6,9 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw/jsonwtest"
+	"github.com/enrichd/enrichd/internal/flatjson"
+	"github.com/enrichd/enrichd/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw/jsonwtest"
 )
 
 // Ensure the enrich and search answers write exactly what encoding/json

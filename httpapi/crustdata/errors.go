@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw"
 )
 
 // Local error codes for statuses the core has no code for; they never leave

@@ -17,8 +17,8 @@ import (
 	"strings"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
 	"github.com/enrichd/enrichd/httpapi/kit"
+	"github.com/enrichd/enrichd/internal/flatjson"
 	"github.com/enrichd/enrichd/match"
 	"github.com/enrichd/enrichd/searchql"
 )

@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
+	"github.com/enrichd/enrichd/internal/flatjson"
 )
 
 // rawItem is one undecoded batch item; items are decoded one by one so that

@@ -3,7 +3,7 @@ package native
 import (
 	"slices"
 
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw"
 )
 
 // jsonAppender is a response that writes itself without reflection, byte for

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw/jsonwtest"
+	"github.com/enrichd/enrichd/internal/flatjson"
+	"github.com/enrichd/enrichd/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw/jsonwtest"
 )
 
 // Ensure every answer that writes itself produces exactly what encoding/json

@@ -12,8 +12,8 @@ import (
 	"sync"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
+	"github.com/enrichd/enrichd/internal/jsonw"
 )
 
 // Endpoint names as plans list them in DeniedEndpoints ("native:person/search").

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/enrichd/enrichd"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
 	"github.com/enrichd/enrichd/httpapi/kit"
+	"github.com/enrichd/enrichd/internal/jsonw"
 	"github.com/enrichd/enrichd/match"
 )
 

@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/flatjson"
+	"github.com/enrichd/enrichd/internal/jsonw"
 )
 
 // CheckSame fails tb unless v's AppendJSON writes exactly what encoding/json

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw"
 )
 
 // nanAnswer writes itself but fails, as a NaN does.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw"
-	"github.com/enrichd/enrichd/httpapi/internal/jsonw/jsonwtest"
+	"github.com/enrichd/enrichd/internal/jsonw"
+	"github.com/enrichd/enrichd/internal/jsonw/jsonwtest"
 )
 
 // stdJSON is what the dialects wrote before: encoding/json without HTML escaping.
@@ -106,6 +106,16 @@ func TestW_Records(t *testing.T) {
 		}
 		if !bytes.Equal(w.B, want) {
 			t.Fatalf("case %d:\n got %s\nwant %s", i, w.B, want)
+		}
+		// With HTML the writer is json.Marshal's (the stored documents).
+		h := jsonw.W{HTML: true}
+		h.Person(p)
+		h.Byte(',')
+		h.Company(c)
+		wantP, _ := json.Marshal(p)
+		wantC, _ := json.Marshal(c)
+		if want := append(append(wantP, ','), wantC...); !h.Failed() && !bytes.Equal(h.B, want) {
+			t.Fatalf("case %d, HTML:\n got %s\nwant %s", i, h.B, want)
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // Package jsonw appends JSON to a byte slice without reflection, producing
-// exactly the bytes encoding/json produces with SetEscapeHTML(false): the
-// dialects' hand-written response encoders build on it (issue 5: encoding was
-// ~9% of a served look-up's CPU).
+// exactly the bytes encoding/json produces with SetEscapeHTML(false) (or, with
+// W.HTML, json.Marshal's): the dialects' hand-written response encoders build
+// on it (issue 5: encoding was ~9% of a served look-up's CPU), and so do the
+// stored documents (internal/doccodec).
 //
 // NOTE: a value encoding/json would reject or rewrite in ways not mirrored here
 // (NaN, ±Inf, a time outside years 0–9999, an invalid json.RawMessage) marks
@@ -23,7 +24,11 @@ import (
 
 // W is an append-only JSON writer over B.
 type W struct {
-	B      []byte
+	B []byte
+	// HTML escapes <, >, & and U+2028/U+2029 in strings and raw values as
+	// json.Marshal does (the stored documents); the dialects' answers leave it
+	// off, as SetEscapeHTML(false) does.
+	HTML   bool
 	failed bool
 }
 
@@ -58,7 +63,7 @@ func (w *W) sep(open byte) {
 }
 
 // String appends s as a JSON string.
-func (w *W) String(s string) { w.B = AppendString(w.B, s) }
+func (w *W) String(s string) { w.B = jsonstr.Append(w.B, s, w.HTML) }
 
 // Int appends n.
 func (w *W) Int(n int64) { w.B = strconv.AppendInt(w.B, n, 10) }
@@ -87,7 +92,7 @@ func (w *W) Strings(ss []string) {
 		if i > 0 {
 			w.B = append(w.B, ',')
 		}
-		w.B = AppendString(w.B, s)
+		w.String(s)
 	}
 	w.B = append(w.B, ']')
 }
@@ -113,10 +118,22 @@ func (w *W) Time(t time.Time) {
 }
 
 // RawJSON appends m as encoding/json writes a json.RawMessage: nil is null,
-// anything else is validated and compacted.
+// anything else is validated and compacted (and HTML-escaped with HTML).
 func (w *W) RawJSON(m json.RawMessage) {
 	if m == nil {
 		w.Raw("null")
+		return
+	}
+	if w.HTML && bytes.IndexAny(m, "<>&\u2028\u2029") >= 0 {
+		var b bytes.Buffer
+		if err := json.Compact(&b, m); err != nil {
+			w.failed = true
+			w.Raw("null")
+			return
+		}
+		var e bytes.Buffer
+		json.HTMLEscape(&e, b.Bytes())
+		w.B = append(w.B, e.Bytes()...)
 		return
 	}
 	if bytes.IndexAny(m, " \t\r\n") < 0 {
@@ -155,7 +172,7 @@ func (w *W) RawMap(m map[string]json.RawMessage) {
 		if i > 0 {
 			w.B = append(w.B, ',')
 		}
-		w.B = AppendString(w.B, k)
+		w.String(k)
 		w.B = append(w.B, ':')
 		w.RawJSON(m[k])
 	}
@@ -198,6 +215,6 @@ func Put(w *W) {
 	if cap(w.B) > 256<<10 {
 		return
 	}
-	w.B, w.failed = w.B[:0], false
+	w.B, w.HTML, w.failed = w.B[:0], false, false
 	pool.Put(w)
 }

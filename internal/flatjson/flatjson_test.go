@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/enrichd/enrichd/httpapi/internal/flatjson"
+	"github.com/enrichd/enrichd/internal/flatjson"
 )
 
 // Ensure whatever Scan accepts, encoding/json reads as the same members.
