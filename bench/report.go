@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	importbench "github.com/enrichd/enrichd/bench/import"
 	"github.com/enrichd/enrichd/match"
 )
 
@@ -304,8 +305,7 @@ func (r *results) markdown(cfg config) string {
 		w("same generator, the store file read once beforehand so that the OS page cache holds it (as for a server that has run a while);\n")
 		w("%d distinct sampled people per look-up kind measured after %d others warmed SQLite's and the engine's caches, best of %d rounds.\n", scaleQueries, scaleWarm, scaleRounds)
 		w("Mean µs per look-up (p50 in brackets); the growth below compares medians, which a neighbour's burst moves less.\n")
-		w("NOTE: the generator caps companies at 50,000, so people per company, and with them the candidates of a\n")
-		w("name look-up, grow beyond 1M people (20 per company up to 1M, 100 at 5M).\n\n")
+		w("The generator shares one company between %d people at every size, so a name look-up's block is the same size throughout.\n\n", importbench.PeoplePerCompany)
 		w("| people | build s | LinkedIn URL | email | name + domain | name + company name |\n|---:|---:|---:|---:|---:|---:|\n")
 		for _, p := range s.Points {
 			w("| %s | %.0f |", humanInt(p.People), p.Store.LoadSeconds)

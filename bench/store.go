@@ -80,6 +80,7 @@ func (e *env) buildBinary(ctx context.Context) error {
 // storeInfo describes a cached store: how it was built and how long it took.
 type storeInfo struct {
 	People      int     `json:"people"`
+	Companies   int     `json:"companies"` // importbench.Companies(People) when it was built
 	CSV         string  `json:"csv"`
 	DB          string  `json:"db"`
 	GenSeconds  float64 `json:"gen_seconds"`    // writing the CSV
@@ -93,7 +94,9 @@ type storeInfo struct {
 // The rows are importbench.Generate's with seed 1, the same file
 // bench/import/run.sh and gencsv write.
 func (e *env) csvPath(n int) (string, float64, error) {
-	path := filepath.Join(e.Cache, fmt.Sprintf("people-%d.csv", n))
+	// The company count is in the name: a generator that shares employers
+	// differently writes another file.
+	path := filepath.Join(e.Cache, fmt.Sprintf("people-%d-c%d.csv", n, importbench.Companies(n)))
 	if _, err := os.Stat(path); err == nil {
 		return path, 0, nil
 	}
@@ -142,7 +145,7 @@ func (e *env) store(ctx context.Context, n int) (storeInfo, error) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return info, fmt.Errorf("enrichd import %d people: %w\n%s", n, err, tail(out, 2000))
 	}
-	info = storeInfo{People: n, CSV: csvFile, DB: db, GenSeconds: genSecs, LoadSeconds: time.Since(start).Seconds(),
+	info = storeInfo{People: n, Companies: importbench.Companies(n), CSV: csvFile, DB: db, GenSeconds: genSecs, LoadSeconds: time.Since(start).Seconds(),
 		Built: time.Now().UTC().Format(time.RFC3339)}
 	// The store is closed cleanly, so its WAL is folded in: one file to move.
 	for _, sfx := range []string{"-wal", "-shm"} {
@@ -174,6 +177,9 @@ func (e *env) storeIfCached(n int) (storeInfo, error) {
 	}
 	if err := json.Unmarshal(b, &info); err != nil {
 		return info, err
+	}
+	if want := importbench.Companies(n); info.Companies != want {
+		return info, fmt.Errorf("the cached %d-person store has %d companies, the generator now makes %d", n, info.Companies, want)
 	}
 	if _, err := os.Stat(info.DB); err != nil {
 		return info, err

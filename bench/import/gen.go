@@ -40,14 +40,24 @@ var (
 // company is one generated employer.
 type company struct{ name, domain, slug, industry, size string }
 
+// PeoplePerCompany is how many people of a generated file share an employer
+// on average. It is the same at every size, so that a file's name look-ups
+// meet blocks of the same size and a scale curve measures the store's size,
+// not its block size (until 2026-12-04 companies were capped at 50,000 and
+// 5M people had 100 a company).
+const PeoplePerCompany = 20
+
+// Companies is the number of companies Generate shares between rows people.
+func Companies(rows int) int { return max(1, rows/PeoplePerCompany) }
+
 // Generate writes a header and rows people to w. Rows are deterministic for a
-// seed; every person has a unique LinkedIn URL and business email, and about
-// 50,000 companies (fewer for small files) are shared between them, so the
-// file has the shape of a real prospect export. Values include accents,
-// quoted fields with commas, and empty cells.
+// seed; every person has a unique LinkedIn URL and business email, and
+// Companies(rows) companies are shared between them, so the file has the
+// shape of a real prospect export. Values include accents, quoted fields with
+// commas, and empty cells.
 func Generate(w io.Writer, rows int, seed uint64) error {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	nco := min(50_000, max(1, rows/20))
+	nco := Companies(rows)
 	cos := make([]company, nco)
 	for i := range cos {
 		a, b := words[r.IntN(len(words))], words[r.IntN(len(words))]
