@@ -124,19 +124,8 @@ func (w *W) RawJSON(m json.RawMessage) {
 		w.Raw("null")
 		return
 	}
-	if w.HTML && bytes.IndexAny(m, "<>&\u2028\u2029") >= 0 {
-		var b bytes.Buffer
-		if err := json.Compact(&b, m); err != nil {
-			w.failed = true
-			w.Raw("null")
-			return
-		}
-		var e bytes.Buffer
-		json.HTMLEscape(&e, b.Bytes())
-		w.B = append(w.B, e.Bytes()...)
-		return
-	}
-	if bytes.IndexAny(m, " \t\r\n") < 0 {
+	escape := w.HTML && bytes.IndexAny(m, "<>&\u2028\u2029") >= 0
+	if !escape && bytes.IndexAny(m, " \t\r\n") < 0 {
 		if !json.Valid(m) {
 			w.failed = true
 			w.Raw("null")
@@ -150,6 +139,11 @@ func (w *W) RawJSON(m json.RawMessage) {
 		w.failed = true
 		w.Raw("null")
 		return
+	}
+	if escape {
+		var e bytes.Buffer
+		json.HTMLEscape(&e, b.Bytes())
+		b = e
 	}
 	w.B = append(w.B, b.Bytes()...)
 }

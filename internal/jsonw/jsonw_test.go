@@ -112,10 +112,13 @@ func TestW_Records(t *testing.T) {
 		h.Person(p)
 		h.Byte(',')
 		h.Company(c)
-		wantP, _ := json.Marshal(p)
-		wantC, _ := json.Marshal(c)
-		if want := append(append(wantP, ','), wantC...); !h.Failed() && !bytes.Equal(h.B, want) {
-			t.Fatalf("case %d, HTML:\n got %s\nwant %s", i, h.B, want)
+		wantP, errP := json.Marshal(p)
+		wantC, errC := json.Marshal(c)
+		switch failed := errP != nil || errC != nil; {
+		case failed != h.Failed():
+			t.Fatalf("case %d, HTML: writer failed %v, json.Marshal errors %v, %v", i, h.Failed(), errP, errC)
+		case !failed && !bytes.Equal(h.B, append(append(wantP, ','), wantC...)):
+			t.Fatalf("case %d, HTML:\n got %s\nwant %s,%s", i, h.B, wantP, wantC)
 		}
 	}
 }
