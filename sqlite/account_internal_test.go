@@ -119,3 +119,64 @@ func TestAccountService_chargeConnFailure(t *testing.T) {
 		t.Fatalf("ledger sum %d, want -3", sum)
 	}
 }
+
+// TestAccountService_takeBatch checks the linger: a batch that follows one of
+// n charges commits as soon as it holds n (not at the deadline), one that
+// never fills commits at the deadline, and a charge alone never waits.
+func TestAccountService_takeBatch(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpenFile(t)
+	s := NewAccountService(db)
+	k, _, err := s.CreateAPIKey(ctx, "k", enrichd.DefaultPlan(), 100, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charge := enrichd.Charge{KeyID: k.ID, API: "native", Endpoint: "e", Outcome: "match", Credits: 1}
+	// take runs takeBatch as the committer does, over one queued charge,
+	// and sends arriving charges through Charge once it lingers.
+	take := func(lastBatch, arriving int, linger time.Duration) ([]*acctChargeReq, time.Duration) {
+		t.Helper()
+		s.qmu.Lock()
+		s.flushing, s.lastBatch, s.linger = true, lastBatch, linger
+		s.queue = append(s.queue, &acctChargeReq{c: charge, done: make(chan struct{})})
+		s.qmu.Unlock()
+		start := time.Now()
+		batches := make(chan []*acctChargeReq)
+		go func() {
+			s.qmu.Lock()
+			batch := s.takeBatch()
+			s.flushing = false
+			s.qmu.Unlock()
+			batches <- batch
+		}()
+		errs := make(chan error, arriving)
+		if arriving > 0 {
+			for lingering := false; !lingering; time.Sleep(time.Millisecond) {
+				s.qmu.Lock()
+				lingering = s.waitFor > 0
+				s.qmu.Unlock()
+			}
+			for range arriving {
+				go func() { _, err := s.Charge(ctx, charge); errs <- err }()
+			}
+		}
+		batch := <-batches
+		took := time.Since(start)
+		s.commitCharges(ctx, batch)
+		for range arriving {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		return batch, took
+	}
+	if b, took := take(3, 2, time.Hour); len(b) != 3 || took > 10*time.Second {
+		t.Fatalf("full batch: %d charges after %v, want 3 at once", len(b), took)
+	}
+	if b, took := take(3, 0, 50*time.Millisecond); len(b) != 1 || took < 50*time.Millisecond {
+		t.Fatalf("short batch: %d charges after %v, want 1 at the deadline", len(b), took)
+	}
+	if b, took := take(1, 0, time.Hour); len(b) != 1 || took > 10*time.Second {
+		t.Fatalf("after a single charge: %d charges after %v, want 1 at once", len(b), took)
+	}
+}
