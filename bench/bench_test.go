@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -122,5 +125,52 @@ func TestSQLiteImportTarget(t *testing.T) {
 	}
 	if got, want := sqliteImportTarget("no table")[2], "see above"; got != want {
 		t.Fatalf("met=%q, want %q", got, want)
+	}
+}
+
+// TestLoadGenPaced checks the open-loop mode: it sends at the offered rate,
+// and a server slower than that rate shows in the latencies (counted from
+// the scheduled send), not only in fewer requests.
+func TestLoadGenPaced(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		delay   time.Duration
+		rate    float64
+		minReqs int
+		maxReqs int
+		minP99  time.Duration
+	}{
+		// 4 connections at 200 req/s over 0.5 s: ~100 requests, answered at once.
+		{"KeepsRate", 0, 200, 75, 125, 0},
+		// 2 connections offered 100 req/s (one each 20 ms) by a server taking
+		// 40 ms: a queue builds, so late requests wait far longer than 40 ms.
+		{"ShowsQueueing", 40 * time.Millisecond, 100, 1, 30, 100 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				time.Sleep(tt.delay)
+				w.Write([]byte("ok"))
+			}))
+			defer srv.Close()
+			conns := 4
+			if tt.delay > 0 {
+				conns = 2
+			}
+			g := loadGen{Addr: strings.TrimPrefix(srv.URL, "http://"), Conns: conns, Warmup: 100 * time.Millisecond, Duration: 500 * time.Millisecond, Rate: tt.rate}
+			res, err := g.Run(context.Background(), [][]byte{rawRequest("/", nil, []byte("{}"))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Requests < tt.minReqs || res.Requests > tt.maxReqs {
+				t.Errorf("requests in the window = %d, want %d–%d", res.Requests, tt.minReqs, tt.maxReqs)
+			}
+			if res.P99 < tt.minP99 {
+				t.Errorf("p99 = %v, want ≥ %v", res.P99, tt.minP99)
+			}
+			if res.Non2xx+res.Errors > 0 {
+				t.Errorf("%d non-2xx, %d errors", res.Non2xx, res.Errors)
+			}
+		})
 	}
 }

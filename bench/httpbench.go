@@ -259,7 +259,17 @@ type httpCase struct {
 	Raw           [][]byte
 	Caps          []captured
 	Results       map[int][2]loadResult // by connections: enrichd, ceiling
+	// Paced is the open-loop run at the most connections, enrichd then the
+	// ceiling, both offered PacedRate requests/s (pacedLoad of enrichd's
+	// closed-loop requests/s): latency at a load the server sustains, which
+	// a closed loop, always saturated, cannot show.
+	Paced     [2]loadResult
+	PacedRate float64
 }
+
+// pacedLoad is the share of its closed-loop throughput enrichd is offered in
+// the paced run.
+const pacedLoad = 0.5
 
 // capture sends each query once to the real server and keeps the requests
 // answered 200 with a match, with the exact response bytes for the ceiling.
@@ -394,6 +404,17 @@ func (e *env) runHTTP(ctx context.Context, people, queries int, conns []int, war
 				}
 			}
 			c.Results[n] = pair
+			if n == conns[len(conns)-1] {
+				c.PacedRate = pair[0].RPS * pacedLoad
+				for i, addr := range []string{srv.Addr, ceil.Addr} {
+					g := loadGen{Addr: addr, Conns: n, Warmup: warmup, Duration: measure, Rate: c.PacedRate}
+					if c.Paced[i], err = g.Run(ctx, c.Raw); err != nil {
+						return nil, fmt.Errorf("%s %s paced at %.0f req/s: %w", c.Dialect, c.Kind, c.PacedRate, err)
+					}
+				}
+				e.Logf("%-9s %-20s c=%-3d paced at %.0f req/s: enrichd p50 %.2f p99 %.2f ms | ceiling p50 %.2f p99 %.2f ms",
+					c.Dialect, c.Kind, n, c.PacedRate, ms(c.Paced[0].P50), ms(c.Paced[0].P99), ms(c.Paced[1].P50), ms(c.Paced[1].P99))
+			}
 			e.Logf("%-9s %-20s c=%-3d enrichd %7.0f req/s p99 %6.2f ms %4.0f µs CPU/req | ceiling %7.0f req/s %3.0f µs CPU/req | ratio %.2f",
 				c.Dialect, c.Kind, n, pair[0].RPS, ms(pair[0].P99), usf(pair[0].CPUPerRequest()), pair[1].RPS, usf(pair[1].CPUPerRequest()), pair[0].RPS/pair[1].RPS)
 		}

@@ -42,6 +42,11 @@ type loadGen struct {
 	Conns    int
 	Warmup   time.Duration // requests in this first window are not counted
 	Duration time.Duration // measured window after the warm-up
+	// Rate, when > 0, paces the generator (open loop): requests/s over all
+	// connections, each connection sending on its own fixed schedule, and a
+	// latency counts from the scheduled send, so a late answer delays no
+	// later request's clock (no coordinated omission). 0 is closed loop.
+	Rate float64
 }
 
 // rawRequest builds an HTTP/1.1 POST with a JSON body.
@@ -88,6 +93,14 @@ func (g loadGen) Run(ctx context.Context, reqs [][]byte) (loadResult, error) {
 					conn.Close()
 				}
 			}()
+			// interval and next are the pacing of an open-loop run; the
+			// connections' schedules are spread evenly over one interval.
+			var interval time.Duration
+			var next time.Time
+			if g.Rate > 0 {
+				interval = time.Duration(float64(g.Conns) / g.Rate * float64(time.Second))
+				next = start.Add(interval * time.Duration(w) / time.Duration(g.Conns))
+			}
 			for i := w * 7; ; i++ {
 				if conn == nil {
 					d := net.Dialer{}
@@ -100,6 +113,12 @@ func (g loadGen) Run(ctx context.Context, reqs [][]byte) (loadResult, error) {
 					conn.SetDeadline(end.Add(5 * time.Second))
 				}
 				t0 := time.Now()
+				if interval > 0 {
+					if d := next.Sub(t0); d > 0 {
+						time.Sleep(d)
+					}
+					t0, next = next, next.Add(interval)
+				}
 				if t0.After(end) {
 					return
 				}

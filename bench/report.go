@@ -66,6 +66,9 @@ func checkFloors(r *results) error {
 					problems = append(problems, fmt.Sprintf("%s %s: %d non-2xx answers and %d errors under load", c.Dialect, c.Kind, pair[0].Non2xx, pair[0].Errors))
 				}
 			}
+			if p := c.Paced[0]; p.Non2xx > 0 || p.Errors > 0 {
+				problems = append(problems, fmt.Sprintf("%s %s paced: %d non-2xx answers and %d errors", c.Dialect, c.Kind, p.Non2xx, p.Errors))
+			}
 		}
 	}
 	if r.Fuzzy != nil {
@@ -204,9 +207,24 @@ func (r *results) markdown(cfg config) string {
 			}
 		}
 		w("\n")
-		if n := h.Conns[len(h.Conns)-1]; worstP99 > 5 {
+		n := h.Conns[len(h.Conns)-1]
+		if worstP99 > 5 {
 			w("NOTE: the generator is closed-loop, so %d connections keep %d requests in flight: by Little's law the mean latency is\n", n, n)
-			w("%d ÷ throughput, and a p99 of 5 ms needs well over %s requests/s; the p99 misses follow from the throughput, not from stalls.\n\n", n, humanInt(n*1000/5))
+			w("%d ÷ throughput, and a p99 of 5 ms needs well over %s requests/s; the p99 misses follow from the throughput, not from stalls.\n", n, humanInt(n*1000/5))
+			w("The ceiling's own p99 in the same loop is in its column.\n\n")
+		}
+		worstPaced := 0.0
+		if len(h.Cases) > 0 && h.Cases[0].PacedRate > 0 {
+			w("Latency at a sustained load: the same %d connections paced (open loop, each connection on a fixed schedule, latency counted\n", n)
+			w("from the scheduled send so that a slow answer is not hidden by a late next request), offered %.0f%% of enrichd's closed-loop\n", pacedLoad*100)
+			w("requests/s above; the ceiling is offered the same rate.\n\n")
+			w("| API | look-up | conns | offered req/s | enrichd p50 ms | enrichd p99 ms | ceiling p50 ms | ceiling p99 ms |\n|---|---|---:|---:|---:|---:|---:|---:|\n")
+			for _, c := range h.Cases {
+				p := c.Paced
+				worstPaced = max(worstPaced, ms(p[0].P99))
+				w("| %s | %s | %d | %.0f | %.2f | %.2f | %.2f | %.2f |\n", c.Dialect, c.Kind, n, c.PacedRate, ms(p[0].P50), ms(p[0].P99), ms(p[1].P50), ms(p[1].P99))
+			}
+			w("\n")
 		}
 		if !math.IsInf(worstID, 1) {
 			targets = append(targets, [3]string{"identifier look-ups ≥ 50% of the ceiling", fmt.Sprintf("worst %.0f%%", worstID*100), yes(worstID >= 0.5)})
@@ -214,7 +232,10 @@ func (r *results) markdown(cfg config) string {
 		if !math.IsInf(worstName, 1) {
 			targets = append(targets, [3]string{"name look-ups ≥ 30% of the ceiling", fmt.Sprintf("worst %.0f%%", worstName*100), yes(worstName >= 0.3)})
 		}
-		targets = append(targets, [3]string{fmt.Sprintf("p99 ≤ 5 ms at %d connections", h.Conns[len(h.Conns)-1]), fmt.Sprintf("worst %.1f ms", worstP99), yes(worstP99 <= 5)})
+		targets = append(targets, [3]string{fmt.Sprintf("p99 ≤ 5 ms at %d connections (closed loop, saturated)", n), fmt.Sprintf("worst %.1f ms", worstP99), yes(worstP99 <= 5)})
+		if worstPaced > 0 {
+			targets = append(targets, [3]string{fmt.Sprintf("p99 ≤ 5 ms at %d connections, paced at %.0f%% of enrichd's throughput (informative: the target is judged on the line above)", n, pacedLoad*100), fmt.Sprintf("worst %.1f ms", worstPaced), yes(worstPaced <= 5)})
+		}
 	}
 
 	if im := r.Import; im != nil {
