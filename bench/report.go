@@ -210,8 +210,8 @@ func (r *results) markdown(cfg config) string {
 		n := h.Conns[len(h.Conns)-1]
 		if worstP99 > 5 {
 			w("NOTE: the generator is closed-loop, so %d connections keep %d requests in flight: by Little's law the mean latency is\n", n, n)
-			w("%d ÷ throughput, and a p99 of 5 ms needs well over %s requests/s; the p99 misses follow from the throughput, not from stalls.\n", n, humanInt(n*1000/5))
-			w("The ceiling's own p99 in the same loop is in its column.\n\n")
+			w("%d ÷ throughput, and a p99 of 5 ms needs well over %s requests/s, which bounds the closed-loop p99 from below\n", n, humanInt(n*1000/5))
+			w("(the ceiling's own p99 in the same loop is in its column); the paced table below shows the tail at a sustained load.\n\n")
 		}
 		worstPaced := 0.0
 		if len(h.Cases) > 0 && h.Cases[0].PacedRate > 0 {

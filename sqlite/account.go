@@ -250,7 +250,8 @@ func (s *AccountService) drain(ctx context.Context) {
 // request waited ~0.5 ms for charges that were never coming, and requests/s
 // were bounded by 16 per linger, not by CPU (a quarter of the requests/s at
 // 64 connections). The previous batch's size is the concurrency seen, so
-// reaching it ends the wait; the deadline covers a client that went away.
+// reaching it ends the wait; the deadline covers fewer arrivals (a client
+// that went away, or arrivals that do not follow the commits: open loop).
 // Every caller still returns only after its own charge is committed.
 const ChargeLinger = 500 * time.Microsecond
 
